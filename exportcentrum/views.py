@@ -1,0 +1,50 @@
+"""Cross-cutting pages: start page, statements, the staff landing page and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from exportcentrum.health import health_report
+from regions.access import Role, scope_for
+from regions.selectors import export_centres_for_listing
+
+
+def home(request):
+    return render(request, "home.html", {"centres": export_centres_for_listing()})
+
+
+def accessibility_statement(request):
+    return render(request, "accessibility.html")
+
+
+def privacy_notice(request):
+    return render(request, "privacy.html")
+
+
+@login_required
+def dashboard(request):
+    """Where staff land after login: each role's own start page, once those exist."""
+    scope = scope_for(request.user)
+    targets = {
+        Role.HANDLER: "handler-inbox",
+        Role.COORDINATOR: "coordinator-cases",
+        Role.NATIONAL: "national-dashboard",
+        Role.ADMIN: "admin:index",
+    }
+    target = targets.get(scope.role)
+    if target:
+        try:
+            return redirect(target)
+        except Exception:  # noqa: S110 - the role's page may not be built yet
+            pass
+    return render(request, "dashboard.html", {"scope": scope})
+
+
+@never_cache
+def health(request):
+    report = health_report(connection)
+    return JsonResponse(report, status=200 if report["ok"] else 503)

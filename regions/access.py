@@ -1,0 +1,98 @@
+"""The one place that decides what a user may see.
+
+Every view, API view and export asks `scope_for(user)` and filters through
+`Scope.filter(queryset, county_field=..., office_field=...)`, so a handler sees their office's
+records, a coordinator their county's and national staff (and admins) everything. Objects outside
+the scope are simply absent from the queryset, so lookups answer 404, never 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    COMPANY = "company"
+    HANDLER = "handler"
+    COORDINATOR = "coordinator"
+    NATIONAL = "national"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: Role
+    office_id: int | None = None
+    county_codes: frozenset[str] = field(default_factory=frozenset)
+    user_id: int | None = None
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in {Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in {Role.NATIONAL, Role.ADMIN}
+
+    def can_edit_county(self, county_code: str) -> bool:
+        """Coordinators edit their own county's page and rules; admins any."""
+        return self.role == Role.ADMIN or (
+            self.role == Role.COORDINATOR and county_code in self.county_codes
+        )
+
+    def filter(
+        self,
+        queryset: QuerySet,
+        *,
+        county_field: str | None = None,
+        office_field: str | None = None,
+        owner_field: str | None = None,
+    ) -> QuerySet:
+        """Narrow `queryset` to this scope. Fields name the lookup path on that model.
+
+        A model without the field a role needs yields nothing for that role (fail closed).
+        """
+        if self.sees_everything:
+            return queryset
+        if self.role == Role.COORDINATOR and county_field:
+            return queryset.filter(**{f"{county_field}__in": self.county_codes})
+        if self.role == Role.HANDLER and office_field:
+            return queryset.filter(**{office_field: self.office_id})
+        if self.role == Role.COMPANY and owner_field and self.user_id:
+            return queryset.filter(**{owner_field: self.user_id})
+        return queryset.none()
+
+    def q(self, *, county_field: str, office_field: str) -> Q:
+        """The same rule as a Q object, for aggregate queries."""
+        if self.sees_everything:
+            return Q()
+        if self.role == Role.COORDINATOR:
+            return Q(**{f"{county_field}__in": self.county_codes})
+        if self.role == Role.HANDLER:
+            return Q(**{office_field: self.office_id})
+        return Q(pk__in=[])
+
+
+def scope_for(user) -> Scope:
+    """The access scope of `user` (anonymous, company account, staff or admin)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(Role.ANONYMOUS)
+    if user.is_superuser:
+        return Scope(Role.ADMIN, user_id=user.pk)
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return Scope(Role.COMPANY, user_id=user.pk)
+    if profile.role == "handler":
+        county_codes = frozenset(profile.office.counties_served.values_list("code", flat=True))
+        return Scope(
+            Role.HANDLER, office_id=profile.office_id, county_codes=county_codes, user_id=user.pk
+        )
+    if profile.role == "coordinator":
+        return Scope(Role.COORDINATOR, county_codes=frozenset({profile.county_id}), user_id=user.pk)
+    if profile.role == "national":
+        return Scope(Role.NATIONAL, user_id=user.pk)
+    return Scope(Role.ANONYMOUS)

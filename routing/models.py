@@ -1,0 +1,260 @@
+"""Cases (ärenden), their append-only events, routing rules, escalations and the e-mail outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Actor, County, Municipality, Office, Topic
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """The only way views, APIs and exports read cases (see regions.access)."""
+        from regions.access import scope_for
+
+        return scope_for(user).filter(
+            self, county_field="county_id", office_field="office_id", owner_field="company_user_id"
+        )
+
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=Case.Status.CLOSED)
+
+    def real(self) -> CaseQuerySet:
+        """Excludes mystery-shopper test cases, which never count in indicators."""
+        return self.filter(is_test=False)
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("Ny")
+        ASSIGNED = "assigned", _("Tilldelad")
+        CONTACTED = "contacted", _("Kontaktad")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        REFERRED = "referred", _("Hänvisad till annan aktör")
+        CLOSED = "closed", _("Avslutad")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Telefon")
+        EMAIL = "email", _("E-post")
+        MEETING = "meeting", _("Möte")
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("Besvarad")
+        REFERRED_OUTSIDE = "referred_outside", _("Hänvisad utanför partnerskapet")
+        NO_REPLY = "no_reply", _("Inget svar från företaget")
+        OUT_OF_SCOPE = "out_of_scope", _("Utanför uppdraget")
+        DUPLICATE = "duplicate", _("Dubblett")
+
+    class EmployeeBand(models.TextChoices):
+        MICRO = "1-9", _("1–9 anställda")
+        SMALL = "10-49", _("10–49 anställda")
+        MEDIUM = "50-249", _("50–249 anställda")
+        LARGE = "250+", _("250 eller fler")
+
+    class ExportExperience(models.TextChoices):
+        NONE = "none", _("Ingen export ännu")
+        OCCASIONAL = "occasional", _("Enstaka export")
+        REGULAR = "regular", _("Regelbunden export")
+
+    reference = models.CharField(_("referens"), max_length=20, unique=True)
+    created_at = models.DateTimeField(_("inkom"), db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # The company and its question.
+    company_name = models.CharField(_("företagsnamn"), max_length=200)
+    org_number = models.CharField(_("organisationsnummer"), max_length=11, db_index=True)
+    org_number_is_personal = models.BooleanField(
+        default=False, help_text=_("Enskild firma: numret är ett personnummer (personuppgift).")
+    )
+    contact_name = models.CharField(_("kontaktperson"), max_length=200)
+    email = models.EmailField(_("e-post"))
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=5, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="cases")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True)
+    question = models.TextField(_("fråga"))
+    target_countries = models.JSONField(_("målländer"), default=list, blank=True)
+    employees = models.CharField(max_length=10, choices=EmployeeBand.choices, blank=True)
+    export_experience = models.CharField(
+        max_length=12, choices=ExportExperience.choices, blank=True
+    )
+    language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="sv")
+    company_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="company_cases",
+    )
+    is_test = models.BooleanField(
+        _("tillgänglighetsmätning"),
+        default=False,
+        help_text=_(
+            "Testfråga; syns som vanligt ärende för handläggare men räknas aldrig i indikatorer."
+        ),
+    )
+
+    # Routing and assignment.
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
+    )
+    assigned_actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_cases",
+    )
+    out_of_county = models.BooleanField(default=False)
+    in_triage = models.BooleanField(_("i länets triagekö"), default=False)
+    routing_decision = models.JSONField(default=dict, blank=True)
+
+    # The clock. Deadlines are indexed columns scanned by the escalation sweep.
+    deadline_at = models.DateTimeField(_("kontakt senast"))
+    original_deadline_at = models.DateTimeField(
+        help_text=_("Företagets ursprungliga tidsgräns; gäller för indikatorn även vid hänvisning.")
+    )
+    calendar_version = models.CharField(max_length=120)
+    deadline_trace = models.CharField(max_length=400, blank=True)
+    reminder_at = models.DateTimeField(null=True, blank=True)
+    national_escalation_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    first_contact_at = models.DateTimeField(_("första kontakt"), null=True, blank=True)
+    first_contact_channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    first_contact_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline_at"]
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        indexes = [
+            # The sweep reads only open cases without first contact, by due time.
+            models.Index(
+                fields=["reminder_at"],
+                name="case_reminder_due",
+                condition=models.Q(first_contact_at__isnull=True, escalation_level__lt=1)
+                & ~models.Q(status="closed"),
+            ),
+            models.Index(
+                fields=["deadline_at"],
+                name="case_deadline_due",
+                condition=models.Q(first_contact_at__isnull=True, escalation_level__lt=2)
+                & ~models.Q(status="closed"),
+            ),
+            models.Index(
+                fields=["national_escalation_at"],
+                name="case_national_due",
+                condition=models.Q(first_contact_at__isnull=True, escalation_level__lt=3)
+                & ~models.Q(status="closed"),
+            ),
+            models.Index(fields=["county", "created_at"], name="case_county_created"),
+            models.Index(fields=["office", "status"], name="case_office_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def first_contact_in_time(self) -> bool | None:
+        """Goal met when first contact is at or before the company's original deadline."""
+        if self.first_contact_at is None:
+            return None
+        return self.first_contact_at <= self.original_deadline_at
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: who did what, when, from → to."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("tid"))
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("händelse"), max_length=40)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    internal = models.BooleanField(
+        default=True, help_text=_("Interna anteckningar visas aldrig för företaget.")
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WorkerPing(models.Model):
+    """Written by a Celery worker on request; shows the health page that workers run."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    hostname = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.hostname} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboxMessage(models.Model):
+    """An e-mail written in the same transaction as the change that caused it.
+
+    A Celery task sends it after commit; a periodic task re-sends whatever is left, so a broker
+    or mail-server outage delays mail but never loses it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Väntar")
+        SENT = "sent", _("Skickat")
+        FAILED = "failed", _("Misslyckades")
+
+    created_at = models.DateTimeField()
+    send_after = models.DateTimeField(help_text=_("Hålls till dess (t.ex. till nästa arbetsdag)."))
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    language = models.CharField(max_length=2, default="sv")
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox"
+    )
+    kind = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["send_after"],
+                name="outbox_pending",
+                condition=models.Q(state="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({self.state})"

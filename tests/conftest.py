@@ -1,0 +1,174 @@
+"""Shared fixtures: the people of DESIGN §8, a real Celery worker, CI's no-skip rule."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ON_CI = os.environ.get("CI", "").lower() == "true"
+pytest_plugins = ["tests.people"]
+
+
+def _port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_configure(config):
+    """On CI the real services are required: a missing one fails the run instead of skipping."""
+    if not ON_CI:
+        return
+    problems = []
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        problems.append("CI=true needs DATABASE_URL pointing at PostgreSQL")
+    elif not _port_open(database_url, 5432):
+        problems.append(f"PostgreSQL is not reachable at {database_url}")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url.startswith("redis://"):
+        problems.append("CI=true needs REDIS_URL")
+    elif not _port_open(redis_url, 6379):
+        problems.append(f"Redis is not reachable at {redis_url}")
+    if not Path("/usr/bin/chromium").exists():
+        problems.append("CI=true needs /usr/bin/chromium for the browser tests")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally when a service is missing; on CI that is a failure."""
+    if condition:
+        return
+    if ON_CI:
+        pytest.fail(f"{reason} (CI=true: required, not skipped)")
+    pytest.skip(reason)
+
+
+def database_url_for_subprocess(connection) -> str:
+    """The URL of the *test* database, so another process works on the same rows."""
+    cfg = connection.settings_dict
+    if cfg["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{cfg['NAME']}"
+    auth = cfg["USER"] or ""
+    if cfg["PASSWORD"]:
+        auth += f":{cfg['PASSWORD']}"
+    host = cfg["HOST"] or "localhost"
+    port = cfg["PORT"] or 5432
+    return f"postgresql://{auth}@{host}:{port}/{cfg['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, process: subprocess.Popen, log_path: Path):
+        self.process = process
+        self.log_path = log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """Start real Celery processes (worker, or beat) against the test database.
+
+    Call it with environment overrides (e.g. the broker URL); processes stop at teardown.
+    """
+    from django.db import connection
+
+    started: list[WorkerProcess] = []
+
+    def start(
+        *, env: dict[str, str] | None = None, beat: bool = False, ready_timeout: float = 30
+    ) -> WorkerProcess:
+        full_env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_subprocess(connection),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+            "DB_CONN_MAX_AGE": "0",
+            **(env or {}),
+        }
+        log_path = tmp_path / f"celery-{len(started)}.log"
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "exportcentrum",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            f"--hostname=test{len(started)}@%h",
+        ]
+        if beat:
+            cmd.append("--beat")
+            cmd.append(f"--schedule={tmp_path / 'beat-schedule'}")
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                cmd,
+                cwd=PROJECT_ROOT,
+                env=full_env,  # noqa: S603
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        worker = WorkerProcess(process, log_path)
+        started.append(worker)
+        deadline = time.monotonic() + ready_timeout
+        while time.monotonic() < deadline:
+            if "ready." in worker.log():
+                return worker
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"Celery worker did not start:\n{worker.log()}")
+
+    yield start
+    for worker in started:
+        worker.process.terminate()
+        try:
+            worker.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: str = ""):
+    """Poll until predicate() is truthy (used only to wait for another process)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(message or "condition not met in time")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL") or ("redis://127.0.0.1:6379/15" if not ON_CI else "")
+    require(bool(url) and _port_open(url, 6379), "Redis is not running")
+    return url
+
+
+def uses_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"

@@ -1,0 +1,60 @@
+"""The scoping function: each role sees exactly its part; outsiders get 404."""
+
+from django.utils import timezone
+
+from regions.access import Role, scope_for
+from routing.models import Case
+
+
+def make_case(people, county, office, ref):
+    now = timezone.now()
+    municipality = county.municipalities.first()
+    return Case.objects.create(
+        reference=ref,
+        created_at=now,
+        company_name="Testbolaget AB",
+        org_number="5560000001",
+        contact_name="Anna",
+        email="anna@example.se",
+        municipality=municipality,
+        county=county,
+        question="Hur exporterar vi?",
+        office=office,
+        deadline_at=now,
+        original_deadline_at=now,
+        calendar_version="test",
+    )
+
+
+def test_roles(people):
+    assert scope_for(people.handler).role == Role.HANDLER
+    assert scope_for(people.coordinator).role == Role.COORDINATOR
+    assert scope_for(people.national).role == Role.NATIONAL
+    assert scope_for(people.admin).role == Role.ADMIN
+    assert scope_for(people.company).role == Role.COMPANY
+
+
+def test_each_role_sees_only_its_cases(people):
+    mine = make_case(people, people.skane, people.skane_almi_office, "REC-2026-000001")
+    same_county = make_case(people, people.skane, people.skane_region_office, "REC-2026-000002")
+    other = make_case(people, people.dalarna, people.dalarna_almi_office, "REC-2026-000003")
+
+    def visible(user):
+        return set(Case.objects.visible_to(user).values_list("reference", flat=True))
+
+    assert visible(people.handler) == {mine.reference}
+    assert visible(people.coordinator) == {mine.reference, same_county.reference}
+    assert visible(people.other_coordinator) == {other.reference}
+    assert visible(people.national) == {mine.reference, same_county.reference, other.reference}
+    assert visible(people.company) == set()
+
+    from django.contrib.auth.models import AnonymousUser
+
+    assert visible(AnonymousUser()) == set()
+
+
+def test_coordinator_edits_only_own_county(people):
+    assert scope_for(people.coordinator).can_edit_county("12")
+    assert not scope_for(people.coordinator).can_edit_county("20")
+    assert not scope_for(people.handler).can_edit_county("12")
+    assert not scope_for(people.national).can_edit_county("12")
