@@ -53,7 +53,7 @@ def page(browser, live_server):
 def login(page):
     """Log a user in through the real allauth form."""
 
-    def do_login(email: str, password: str = "lösenord-för-test"):
+    def do_login(email: str, password: str = "lösenord-för-test"):  # noqa: S107
         page.goto("/konto/login/")
         page.get_by_label("E-post").fill(email)
         page.get_by_label("Lösenord").fill(password)

@@ -35,8 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nPortal: http://127.0.0.1:{port}/  (database: {db}, broker: {broker})\n"
-                "Staff login: http://127.0.0.1:{port}/konto/login/ – demo logins are listed above.\n"
-                "Ctrl-C stops web, worker and beat.\n".replace("{port}", str(port))
+                f"Staff login: http://127.0.0.1:{port}/konto/login/ (demo logins above)\n"
+                "Ctrl-C stops web, worker and beat.\n"
             )
         )
         try:
