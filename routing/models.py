@@ -258,3 +258,139 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to} ({self.state})"
+
+
+class CaseReferenceCounter(models.Model):
+    """Per-year counter behind REC-2026-000123; incremented under a row lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class RoutingRule(models.Model):
+    """A routing rule as data. National (county=None) or a county override.
+
+    Conditions are lists (JSON) so the engine compiles them without extra queries; an empty list
+    means "any". The outcome is an actor type and a weight (negative weights suppress).
+    """
+
+    name = models.CharField(_("namn"), max_length=160)
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, null=True, blank=True, related_name="routing_rules",
+        verbose_name=_("län"), help_text=_("Tomt för nationell regel."),
+    )
+    priority = models.IntegerField(_("prioritet"), default=100)
+    active = models.BooleanField(_("aktiv"), default=True)
+    topics = models.JSONField(_("ämnen"), default=list, blank=True)
+    keywords = models.JSONField(_("nyckelord"), default=list, blank=True)
+    market_groups = models.JSONField(_("marknadsgrupper"), default=list, blank=True)
+    countries = models.JSONField(_("länder"), default=list, blank=True)
+    employee_bands = models.JSONField(_("storlek"), default=list, blank=True)
+    export_experience = models.JSONField(_("exporterfarenhet"), default=list, blank=True)
+    actor_type = models.ForeignKey(
+        "regions.ActorType", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("aktörstyp"),
+    )
+    weight = models.FloatField(_("vikt"), default=1.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["county_id", "-priority", "name"]
+        verbose_name = _("vägledningsregel")
+        verbose_name_plural = _("vägledningsregler")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRuleChange(models.Model):
+    """Change history of a rule: who, when, before and after (JSON snapshots)."""
+
+    rule = models.ForeignKey(
+        RoutingRule, on_delete=models.SET_NULL, null=True, related_name="changes"
+    )
+    rule_name = models.CharField(max_length=160)
+    county = models.ForeignKey(County, on_delete=models.CASCADE, null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    action = models.CharField(max_length=20)  # created, updated, deleted
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    example_results = models.JSONField(
+        default=list, blank=True, help_text=_("Utfall för länens exempelfrågor efter ändringen.")
+    )
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_name} {self.action} {self.changed_at:%Y-%m-%d}"
+
+
+class ExampleQuestion(models.Model):
+    """A county's example question with the actor it should reach; re-run on every rule change."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="example_questions")
+    text = models.TextField(_("fråga"))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True)
+    target_countries = models.JSONField(default=list, blank=True)
+    expected_actor_type = models.ForeignKey(
+        "regions.ActorType", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("förväntad aktör"),
+    )
+    last_actor_type = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["county_id", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class EscalationRecord(models.Model):
+    """That a case reached an escalation level. Unique per (case, level): exactly once."""
+
+    class Level(models.IntegerChoices):
+        REMINDER = 1, _("Påminnelse till handläggare (75 %)")
+        COORDINATOR = 2, _("Försenad – samordnare underrättad")
+        NATIONAL = 3, _("Försenad en arbetsdag till – nationellt")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    sweep = models.ForeignKey("SweepRun", on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "level"], name="one_escalation_per_level")
+        ]
+        indexes = [models.Index(fields=["level", "created_at"], name="escalation_level_created")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} level {self.level}"
+
+
+class SweepRun(models.Model):
+    """Watch the watcher: every escalation sweep records when it ran and what it did."""
+
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    national = models.PositiveIntegerField(default=0)
+    notifications = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, default="sweep")  # sweep | audit
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"
