@@ -14,6 +14,8 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("routing.api_urls")),
+    path("api/v1/", include("indicators.api_urls")),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("regions.urls")),
     path("", include("routing.urls")),

@@ -22,3 +22,10 @@ def worker_ping(nonce: str, sent_at: str) -> None:
             "hostname": socket.gethostname(),
         },
     )
+
+
+@shared_task(name="routing.send_outbox_message")
+def send_outbox_message(message_id: int) -> None:
+    from routing.outbox import outbox_send
+
+    outbox_send(message_id)

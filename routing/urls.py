@@ -1,3 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("routing.urls_public")),  # intake, receipt, status, rules, simulator
+    path("", include("routing.urls_staff")),  # inbox, case pages, coordinator views
+]
