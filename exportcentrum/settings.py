@@ -183,8 +183,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Fixed intervals, not local-time crontabs: DST switches neither skip nor repeat a sweep.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
+
+def _beat_schedule() -> dict[str, dict]:
+    """Each app declares its periodic tasks in <app>/schedule.py (plain data, no models).
+
+    Fixed intervals, not local-time crontabs: DST switches neither skip nor repeat a sweep.
+    """
+    from importlib import import_module
+
+    schedule: dict[str, dict] = {}
+    for module in ("routing.schedule", "indicators.schedule"):
+        try:
+            schedule.update(import_module(module).BEAT_SCHEDULE)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return schedule
+
+
+CELERY_BEAT_SCHEDULE = _beat_schedule()
 
 # --- Auth ------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
