@@ -36,7 +36,8 @@ class Activity(models.Model):
     financing_kind = models.CharField(max_length=12, choices=FinancingKind.choices, blank=True)
     registration_url = models.URLField(_("anmälningslänk"), blank=True)
     is_public = models.BooleanField(
-        _("visa på länets sida"), default=True,
+        _("visa på länets sida"),
+        default=True,
         help_text=_("Kommande aktiviteter visas på exportcentrets publika sida."),
     )
     created_by = models.ForeignKey(

@@ -279,8 +279,13 @@ class RoutingRule(models.Model):
 
     name = models.CharField(_("namn"), max_length=160)
     county = models.ForeignKey(
-        County, on_delete=models.CASCADE, null=True, blank=True, related_name="routing_rules",
-        verbose_name=_("län"), help_text=_("Tomt för nationell regel."),
+        County,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        verbose_name=_("län"),
+        help_text=_("Tomt för nationell regel."),
     )
     priority = models.IntegerField(_("prioritet"), default=100)
     active = models.BooleanField(_("aktiv"), default=True)
@@ -291,7 +296,9 @@ class RoutingRule(models.Model):
     employee_bands = models.JSONField(_("storlek"), default=list, blank=True)
     export_experience = models.JSONField(_("exporterfarenhet"), default=list, blank=True)
     actor_type = models.ForeignKey(
-        "regions.ActorType", on_delete=models.PROTECT, related_name="+",
+        "regions.ActorType",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("aktörstyp"),
     )
     weight = models.FloatField(_("vikt"), default=1.0)
@@ -341,7 +348,9 @@ class ExampleQuestion(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, null=True, blank=True)
     target_countries = models.JSONField(default=list, blank=True)
     expected_actor_type = models.ForeignKey(
-        "regions.ActorType", on_delete=models.PROTECT, related_name="+",
+        "regions.ActorType",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("förväntad aktör"),
     )
     last_actor_type = models.CharField(max_length=40, blank=True)
