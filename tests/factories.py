@@ -12,10 +12,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}@example.se")
     email = factory.LazyAttribute(lambda o: o.username)
-    password = factory.PostGenerationMethodCall("set_password", "lösenord-för-test")
+    password = factory.django.Password("lösenord-för-test")
 
 
 class ActorFactory(factory.django.DjangoModelFactory):
@@ -30,6 +31,7 @@ class ActorFactory(factory.django.DjangoModelFactory):
 class OfficeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Office
+        skip_postgeneration_save = True
 
     actor = factory.SubFactory(ActorFactory)
     name = factory.Sequence(lambda n: f"Kontor {n}")
@@ -44,6 +46,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 class ServiceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Service
+        skip_postgeneration_save = True
 
     actor = factory.SubFactory(ActorFactory)
     title = factory.Sequence(lambda n: f"Tjänst {n}")
