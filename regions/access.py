@@ -96,3 +96,26 @@ def scope_for(user) -> Scope:
     if profile.role == "national":
         return Scope(Role.NATIONAL, user_id=user.pk)
     return Scope(Role.ANONYMOUS)
+
+
+def county_for_editor(user, slug: str):
+    """The export centre of county `slug` if `user` may edit its page, else Http404.
+
+    The one gate for every editing view of the county pages: a coordinator of another county,
+    handlers, national staff, companies and anonymous visitors all get the same 404 as for a
+    county that does not exist (no enumeration, no 403).
+    """
+    # Imported here: routing's models import this module while the apps are still loading.
+    from django.http import Http404
+
+    from regions.models import ExportCentre
+
+    scope = scope_for(user)
+    centre = (
+        ExportCentre.objects.select_related("county", "front_door_actor")
+        .filter(county__slug=slug)
+        .first()
+    )
+    if centre is None or not scope.can_edit_county(centre.county_id):
+        raise Http404
+    return centre

@@ -5,8 +5,11 @@ Nothing here imports `routing` or `indicators` (they depend on this app, not the
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +221,16 @@ class Service(models.Model):
     def __str__(self) -> str:
         return f"{self.actor}: {self.title}"
 
+    def review_is_due(self, now: datetime | None = None) -> bool:
+        """Staleness guard: never reviewed, or not reviewed for SERVICE_REVIEW_INTERVAL."""
+        if self.reviewed_at is None:
+            return True
+        return self.reviewed_at < (now or timezone.now()) - SERVICE_REVIEW_INTERVAL
+
+
+# A service nobody has looked at for a year is flagged to the coordinator and to the public.
+SERVICE_REVIEW_INTERVAL = timedelta(days=365)
+
 
 class StaffProfile(models.Model):
     """Who a staff user is in the partnership. Access scoping reads only this (see access.py)."""
@@ -268,3 +281,113 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class CountyPageVersion(models.Model):
+    """One saved revision of a county page's introduction (append-only).
+
+    Drafts are previewed before publishing; publishing copies the text to
+    `ExportCentre.introduction`, which is what the public page shows. A version is published at
+    most once; restoring an old text makes a new draft from it.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="page_versions")
+    introduction = models.TextField(_("introduktion (Markdown)"), blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("skriven av"),
+    )
+    created_at = models.DateTimeField(_("sparad"), default=timezone.now)
+    is_published = models.BooleanField(_("publicerad"), default=False)
+    published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("publicerad av"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("version av länssida")
+        verbose_name_plural = _("versioner av länssidor")
+        indexes = [
+            models.Index(fields=["county", "-created_at"], name="pageversion_county_created")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_published=False) | models.Q(published_at__isnull=False),
+                name="published_version_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CountyPageChange(models.Model):
+    """Who changed what on a county's page and catalogue, with before/after snapshots."""
+
+    class Kind(models.TextChoices):
+        INTRODUCTION_PUBLISHED = "introduction_published", _("Introduktionen publicerades")
+        PARTICIPANTS_UPDATED = "participants_updated", _("Medverkande aktörer ändrades")
+        SERVICE_CREATED = "service_created", _("Tjänst lades till")
+        SERVICE_UPDATED = "service_updated", _("Tjänst ändrades")
+        SERVICE_DEACTIVATED = "service_deactivated", _("Tjänst avaktiverades")
+        SERVICE_ACTIVATED = "service_activated", _("Tjänst aktiverades igen")
+        SERVICE_REVIEWED = "service_reviewed", _("Tjänst granskades")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="page_changes")
+    kind = models.CharField(_("ändring"), max_length=32, choices=Kind.choices)
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    page_version = models.ForeignKey(
+        CountyPageVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    before = models.JSONField(_("före"), null=True, blank=True)
+    after = models.JSONField(_("efter"), null=True, blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    created_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ändring av länssida")
+        verbose_name_plural = _("ändringar av länssidor")
+        indexes = [models.Index(fields=["county", "-created_at"], name="pagechange_county_created")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CountyPageVisit(models.Model):
+    """Visits to a county's public page, one counter per county and day (Europe/Stockholm).
+
+    No cookie, IP address or user agent is stored: a count per day is all the indicator needs.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="page_visits")
+    day = models.DateField(_("dag"))
+    count = models.PositiveIntegerField(_("antal besök"), default=0)
+
+    class Meta:
+        ordering = ["-day", "county"]
+        verbose_name = _("besök på länssida")
+        verbose_name_plural = _("besök på länssidor")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "day"], name="one_visit_row_per_county_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.day}: {self.count}"
