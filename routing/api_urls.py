@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from routing import api
+
+urlpatterns = [
+    path("questions/", api.QuestionCreateApi.as_view(), name="api-question-create"),
+    path("questions/<str:reference>/", api.QuestionStatusApi.as_view(), name="api-question-status"),
+    path("topics/", api.TopicListApi.as_view(), name="api-topics"),
+    path("counties/", api.CountyListApi.as_view(), name="api-counties"),
+    path("actors/", api.ActorListApi.as_view(), name="api-actors"),
+]

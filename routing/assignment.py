@@ -1,0 +1,210 @@
+"""Assignment: from the engine's ranked actor types to an office and a handler.
+
+For each actor type in ranking order: an office of that type serving the county; else its office
+serving the nearest county, else its national office (both flagged out-of-county); if the type
+has no office at all, the next-ranked type. Nothing fits: the county's triage queue. Then the
+available handler at that office with the fewest open cases (ties by user id), else the office
+queue (no handler).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from regions.models import Actor, ExportCentre, Office, StaffProfile
+from routing.clock import STOCKHOLM
+
+# Coordinates (latitude, longitude, WGS 84) of each county's seat (residensstad), rounded to
+# 0.01°. Nearness of counties is the distance between their seats: good enough to pick "the
+# office serving the nearest county", and a fixed table keeps assignment free of map parsing.
+COUNTY_SEATS: dict[str, tuple[float, float]] = {
+    "01": (59.33, 18.07),  # Stockholm
+    "03": (59.86, 17.64),  # Uppsala
+    "04": (58.75, 17.01),  # Nyköping
+    "05": (58.41, 15.62),  # Linköping
+    "06": (57.78, 14.16),  # Jönköping
+    "07": (56.88, 14.81),  # Växjö
+    "08": (56.66, 16.36),  # Kalmar
+    "09": (57.63, 18.29),  # Visby
+    "10": (56.16, 15.59),  # Karlskrona
+    "12": (55.61, 13.00),  # Malmö
+    "13": (56.67, 12.86),  # Halmstad
+    "14": (57.71, 11.97),  # Göteborg
+    "17": (59.40, 13.51),  # Karlstad
+    "18": (59.27, 15.21),  # Örebro
+    "19": (59.61, 16.54),  # Västerås
+    "20": (60.61, 15.63),  # Falun
+    "21": (60.67, 17.14),  # Gävle
+    "22": (62.63, 17.94),  # Härnösand
+    "23": (63.18, 14.64),  # Östersund
+    "24": (63.83, 20.26),  # Umeå
+    "25": (65.58, 22.15),  # Luleå
+}
+
+
+def county_distance_km(a: str, b: str) -> float:
+    """Great-circle distance between two counties' seats (haversine)."""
+    if a == b:
+        return 0.0
+    (lat1, lon1), (lat2, lon2) = COUNTY_SEATS[a], COUNTY_SEATS[b]
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+@dataclass
+class Assignment:
+    actor: Actor | None
+    office: Office | None
+    handler: Any = None  # a User or None (office queue)
+    actor_type: str = ""
+    out_of_county: bool = False
+    in_triage: bool = False
+    reason: str = ""
+    skipped: list[str] = field(default_factory=list)  # ranked types with no office anywhere
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "actor_type": self.actor_type,
+            "actor_id": self.actor.pk if self.actor else None,
+            "actor_name": self.actor.name if self.actor else "",
+            "office_id": self.office.pk if self.office else None,
+            "office_name": self.office.name if self.office else "",
+            "handler_id": self.handler.pk if self.handler else None,
+            "out_of_county": self.out_of_county,
+            "in_triage": self.in_triage,
+            "reason": self.reason,
+            "skipped_actor_types": list(self.skipped),
+        }
+
+
+def _office_for(
+    actor_type: str, county_code: str, *, preferred_actor_ids: set[int]
+) -> tuple[Office | None, str]:
+    """The office of ``actor_type`` for a question from ``county_code`` and why."""
+    offices = list(
+        Office.objects.filter(actor__actor_type_id=actor_type)
+        .select_related("actor")
+        .prefetch_related("counties_served")
+        .order_by("pk")
+    )
+    if not offices:
+        return None, "no_office"
+
+    def preference(office: Office) -> tuple:
+        # The county's own partners first (e.g. Region Skåne for "region" in Skåne), then an
+        # office based in the county, then a stable order.
+        return (
+            office.actor_id not in preferred_actor_ids,
+            office.home_county_id != county_code,
+            office.pk,
+        )
+
+    serving = [o for o in offices if any(c.code == county_code for c in o.counties_served.all())]
+    if serving:
+        return min(serving, key=preference), "in_county"
+
+    def nearest(office: Office) -> float:
+        served = [c.code for c in office.counties_served.all()] or [office.home_county_id]
+        return min(county_distance_km(county_code, c) for c in served if c in COUNTY_SEATS)
+
+    regional = [o for o in offices if not o.is_national and o.counties_served.all()]
+    if regional:
+        return min(regional, key=lambda o: (nearest(o), preference(o))), "nearest_county"
+    national = [o for o in offices if o.is_national]
+    if national:
+        return min(national, key=preference), "national_office"
+    return None, "no_office"
+
+
+def available_handler(office: Office, *, now: datetime | None = None):
+    """The available handler at ``office`` with the fewest open cases; ties by user id."""
+    today = (now or timezone.now()).astimezone(STOCKHOLM).date()
+    # away_until is "borta till och med": away on that day too.
+    profiles = StaffProfile.objects.filter(
+        office=office,
+        role=StaffProfile.Role.HANDLER,
+        is_available=True,
+        user__is_active=True,
+    ).filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
+    User = get_user_model()
+    return (
+        User.objects.filter(pk__in=profiles.values("user_id"))
+        .annotate(open_cases=Count("handled_cases", filter=~Q(handled_cases__status="closed")))
+        .order_by("open_cases", "pk")
+        .first()
+    )
+
+
+def assign(
+    *,
+    county_code: str,
+    ranked_actor_types: list[str],
+    fallback_to_front_door: bool = False,
+    now: datetime | None = None,
+) -> Assignment:
+    """Pick actor, office and handler for a question from ``county_code``."""
+    centre = (
+        ExportCentre.objects.filter(county_id=county_code)
+        .select_related("front_door_actor", "triage_office__actor")
+        .first()
+    )
+    preferred: set[int] = set()
+    if centre is not None:
+        preferred = set(centre.participants.values_list("pk", flat=True))
+        preferred.add(centre.front_door_actor_id)
+
+    skipped: list[str] = []
+    for actor_type in ranked_actor_types:
+        if fallback_to_front_door and centre is not None:
+            # The front door is one named actor, not any actor of its type.
+            office, reason = _front_door_office(centre, county_code)
+        else:
+            office, reason = _office_for(actor_type, county_code, preferred_actor_ids=preferred)
+        if office is None:
+            skipped.append(actor_type)
+            continue
+        return Assignment(
+            actor=office.actor,
+            office=office,
+            handler=available_handler(office, now=now),
+            actor_type=actor_type,
+            out_of_county=reason != "in_county",
+            reason=reason,
+            skipped=skipped,
+        )
+
+    # Nothing fits: the county's triage queue, handled by the front door.
+    office = centre.triage_office if centre else None
+    if centre is not None and office is None:
+        office, _reason = _front_door_office(centre, county_code)
+    return Assignment(
+        actor=office.actor if office else (centre.front_door_actor if centre else None),
+        office=office,
+        handler=None,
+        actor_type=(centre.front_door_actor.actor_type_id if centre else ""),
+        in_triage=True,
+        reason="triage",
+        skipped=skipped,
+    )
+
+
+def _front_door_office(centre: ExportCentre, county_code: str) -> tuple[Office | None, str]:
+    offices = list(
+        Office.objects.filter(actor=centre.front_door_actor)
+        .select_related("actor")
+        .prefetch_related("counties_served")
+        .order_by("pk")
+    )
+    for office in offices:
+        if any(c.code == county_code for c in office.counties_served.all()):
+            return office, "in_county"
+    return None, "no_office"

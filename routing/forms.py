@@ -1,0 +1,329 @@
+"""Forms of the public intake and of the rules pages. Domain checks live in routing.validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import ActorType, County, Municipality, Topic
+from routing import validation
+from routing.engine import keyword_problems
+from routing.intake import QuestionData
+from routing.markets import MARKET_GROUPS
+from routing.models import Case, ExampleQuestion
+
+
+def municipality_choices(first_county: str | None = None) -> list:
+    """290 municipalities grouped by county (<optgroup>); a preset county's group first."""
+    groups: dict[str, tuple[str, list]] = {}
+    for m in Municipality.objects.select_related("county").order_by("county_id", "short_name"):
+        groups.setdefault(m.county_id, (m.county.name, []))[1].append((m.code, m.short_name))
+    ordered = sorted(groups.items(), key=lambda item: (item[0] != first_county, item[0]))
+    return [("", _("Välj kommun"))] + [(name, options) for _code, (name, options) in ordered]
+
+
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Topic) -> str:
+        return obj.name
+
+
+class QuestionForm(forms.Form):
+    company_name = forms.CharField(label=_("Företagets namn"), max_length=200)
+    org_number = forms.CharField(
+        label=_("Organisationsnummer"),
+        max_length=20,
+        help_text=_("Tio siffror, t.ex. 556036-0793. Har du enskild firma anger du personnummer."),
+    )
+    contact_name = forms.CharField(label=_("Kontaktperson"), max_length=200)
+    email = forms.EmailField(label=_("E-post"), max_length=254)
+    phone = forms.CharField(label=_("Telefon (frivilligt)"), max_length=40, required=False)
+    postal_code = forms.CharField(
+        label=_("Postnummer"),
+        max_length=10,
+        required=False,
+        help_text=_("Företagets postnummer avgör vilket län som tar emot frågan."),
+    )
+    municipality_code = forms.ChoiceField(
+        label=_("Kommun"),
+        required=False,
+        help_text=_(
+            "Välj kommun om du inte vet postnumret. En vald kommun gäller före postnumret."
+        ),
+    )
+    topic = TopicChoiceField(
+        label=_("Vad gäller frågan?"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=None,
+        to_field_name="code",
+    )
+    question = forms.CharField(
+        label=_("Din fråga"),
+        max_length=validation.QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Beskriv kort vad företaget vill göra och vad ni behöver hjälp med."),
+    )
+    target_countries = forms.CharField(
+        label=_("Målländer (frivilligt)"),
+        required=False,
+        max_length=200,
+        help_text=_("Landskoder med kommatecken emellan, t.ex. DE, US, NO."),
+    )
+    employees = forms.ChoiceField(
+        label=_("Antal anställda (frivilligt)"),
+        required=False,
+        choices=[("", _("Vill inte ange"))] + list(Case.EmployeeBand.choices),
+    )
+    export_experience = forms.ChoiceField(
+        label=_("Exporterfarenhet (frivilligt)"),
+        required=False,
+        choices=[("", _("Vill inte ange"))] + list(Case.ExportExperience.choices),
+    )
+    language = forms.ChoiceField(label=_("Vilket språk vill du bli kontaktad på?"),
+                                 choices=settings.LANGUAGES)  # fmt: skip
+    consent = forms.BooleanField(required=False)
+    website = forms.CharField(
+        label=_("Lämna tomt"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, preset_county: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality_code"].choices = municipality_choices(preset_county)
+        self.fields["consent"].label = format_html(
+            '{} (<a href="{}">{}</a>)',
+            _("Jag godkänner att uppgifterna behandlas för att besvara frågan"),
+            reverse("privacy"),
+            _("så behandlar vi personuppgifter"),
+        )
+        self.org = None
+        self.municipality: Municipality | None = None
+
+    def clean_org_number(self) -> str:
+        self.org = validation.clean_org_number(self.cleaned_data["org_number"])
+        return self.org.number
+
+    def clean_postal_code(self) -> str:
+        return validation.clean_postal_code(self.cleaned_data["postal_code"])
+
+    def clean_target_countries(self) -> list[str]:
+        return validation.clean_target_countries(self.cleaned_data["target_countries"])
+
+    def clean_consent(self) -> bool:
+        return validation.clean_consent(self.cleaned_data.get("consent"))
+
+    def clean_website(self) -> str:
+        value = self.cleaned_data.get("website", "")
+        if value:
+            # Reported as a form-wide error; the field itself gets no message.
+            raise ValidationError(validation.GENERIC_REJECTION)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "website" in self.errors:
+            errors = self.errors.pop("website")
+            self.add_error(None, errors)
+        if "postal_code" in cleaned and "postal_code" not in self.errors:
+            try:
+                self.municipality = validation.resolve_municipality(
+                    postal_code=cleaned.get("postal_code", ""),
+                    municipality_code=cleaned.get("municipality_code") or None,
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+    @property
+    def is_honeypot(self) -> bool:
+        return bool(self.data.get(validation.HONEYPOT_FIELD))
+
+    def question_data(self) -> QuestionData:
+        return validation.question_data(
+            self.cleaned_data, org=self.org, municipality=self.municipality
+        )
+
+    def preview_municipality(self) -> tuple[Municipality | None, str]:
+        """Resolve only the location (the "Visa län" button), without validating the rest."""
+        try:
+            postal = validation.clean_postal_code(self.data.get("postal_code", ""))
+            return (
+                validation.resolve_municipality(
+                    postal_code=postal,
+                    municipality_code=self.data.get("municipality_code") or None,
+                ),
+                "",
+            )
+        except ValidationError as exc:
+            return None, " ".join(exc.messages)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _csv_list(value: str) -> list[str]:
+    return [item.strip() for item in (value or "").replace("\n", ",").split(",") if item.strip()]
+
+
+TOPIC_CHOICES_LAZY = lambda: [(t.code, t.name) for t in Topic.objects.all()]  # noqa: E731
+MARKET_GROUP_LABELS = {
+    "eu_eea": _("EU/EES"),
+    "nordic": _("Norden"),
+    "outside_eu": _("Utanför EU"),
+}
+
+
+class RuleForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=160)
+    priority = forms.IntegerField(
+        label=_("Prioritet"),
+        initial=100,
+        help_text=_("Avgör ordningen när två aktörer får samma poäng; högre går först."),
+    )
+    active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+    topics = forms.MultipleChoiceField(
+        label=_("Ämnen"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    keywords = forms.CharField(
+        label=_("Nyckelord"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Med kommatecken emellan, på svenska och engelska. Ett nyckelord matchar början av "
+            "ord (kreditförsäkr matchar kreditförsäkringen); avsluta med $ för helt ord."
+        ),
+    )
+    market_groups = forms.MultipleChoiceField(
+        label=_("Marknadsgrupper"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(code, MARKET_GROUP_LABELS[code]) for code in sorted(MARKET_GROUPS)],
+    )
+    countries = forms.CharField(
+        label=_("Länder"),
+        required=False,
+        help_text=_("Landskoder med kommatecken emellan, t.ex. DE, US."),
+    )
+    employee_bands = forms.MultipleChoiceField(
+        label=_("Företagets storlek"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=Case.EmployeeBand.choices,
+    )
+    export_experience = forms.MultipleChoiceField(
+        label=_("Exporterfarenhet"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=Case.ExportExperience.choices,
+    )
+    actor_type = forms.ModelChoiceField(label=_("Aktör"), queryset=ActorType.objects.all())
+    weight = forms.FloatField(
+        label=_("Vikt"),
+        initial=2.0,
+        min_value=-100,
+        max_value=100,
+        help_text=_("Läggs till aktörens poäng. En negativ vikt trycker ned en aktör."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = TOPIC_CHOICES_LAZY()
+
+    def clean_keywords(self) -> list[str]:
+        keywords = _csv_list(self.cleaned_data["keywords"])
+        for keyword in keywords:
+            if keyword_problems(keyword):
+                if not any(ch.isalnum() for ch in keyword):
+                    raise ValidationError(
+                        _("Nyckelordet ”%(kw)s” saknar bokstäver."), params={"kw": keyword}
+                    )
+                raise ValidationError(
+                    _(
+                        "Nyckelordet ”%(kw)s” är så kort att det matchar början av många ord. "
+                        "Avsluta med $ för att bara matcha hela ordet."
+                    ),
+                    params={"kw": keyword},
+                )
+        return keywords
+
+    def clean_countries(self) -> list[str]:
+        return validation.clean_target_countries(self.cleaned_data["countries"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        conditions = ("topics", "keywords", "market_groups", "countries", "employee_bands",
+                      "export_experience")  # fmt: skip
+        if not self.errors and not any(cleaned.get(k) for k in conditions):
+            raise ValidationError(
+                _("Ange minst ett villkor (ämne, nyckelord, marknad, storlek eller erfarenhet).")
+            )
+        return cleaned
+
+    @classmethod
+    def initial_from(cls, rule) -> dict[str, Any]:
+        return {
+            "name": rule.name,
+            "priority": rule.priority,
+            "active": rule.active,
+            "topics": rule.topics,
+            "keywords": ", ".join(rule.keywords),
+            "market_groups": rule.market_groups,
+            "countries": ", ".join(rule.countries),
+            "employee_bands": rule.employee_bands,
+            "export_experience": rule.export_experience,
+            "actor_type": rule.actor_type_id,
+            "weight": rule.weight,
+        }
+
+
+class SimulatorForm(forms.Form):
+    question = forms.CharField(
+        label=_("Fråga"), max_length=validation.QUESTION_MAX_LENGTH, widget=forms.Textarea(
+            attrs={"rows": 4}
+        ),
+    )  # fmt: skip
+    county = forms.ModelChoiceField(label=_("Län"), queryset=County.objects.all(), empty_label=None)
+    topic = TopicChoiceField(
+        label=_("Ämne"), queryset=Topic.objects.all(), required=False, to_field_name="code",
+        empty_label=_("Inget ämne valt"),
+    )  # fmt: skip
+    target_countries = forms.CharField(label=_("Målländer"), required=False, max_length=200,
+                                       help_text=_("Landskoder, t.ex. DE, US."))  # fmt: skip
+    employees = forms.ChoiceField(
+        label=_("Antal anställda"), required=False,
+        choices=[("", _("Ej angivet"))] + list(Case.EmployeeBand.choices),
+    )  # fmt: skip
+    export_experience = forms.ChoiceField(
+        label=_("Exporterfarenhet"), required=False,
+        choices=[("", _("Ej angivet"))] + list(Case.ExportExperience.choices),
+    )  # fmt: skip
+
+    def __init__(self, *args, counties=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if counties is not None:
+            self.fields["county"].queryset = counties
+
+    def clean_target_countries(self) -> list[str]:
+        return validation.clean_target_countries(self.cleaned_data["target_countries"])
+
+
+class ExampleQuestionForm(forms.ModelForm):
+    target_countries = forms.CharField(label=_("Målländer"), required=False, max_length=200,
+                                       help_text=_("Landskoder, t.ex. DE, US."))  # fmt: skip
+
+    class Meta:
+        model = ExampleQuestion
+        fields = ["text", "topic", "target_countries", "expected_actor_type"]
+        labels = {"text": _("Exempelfråga"), "topic": _("Ämne"),
+                  "expected_actor_type": _("Förväntad aktör")}  # fmt: skip
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_target_countries(self) -> list[str]:
+        return validation.clean_target_countries(self.cleaned_data["target_countries"])

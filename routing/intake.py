@@ -1,0 +1,264 @@
+"""Filing a company's question: reference, clock, routing, assignment, history and receipt.
+
+``case_create`` takes already-validated data (see ``routing.validation``) and does everything in
+one transaction: the case row, its events and the receipt e-mail in the outbox commit together,
+so an accepted question is never lost. The e-mail is handed to Celery only after commit; a broker
+failure then leaves the outbox row pending for the periodic re-send.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+
+from regions.models import Municipality, Topic
+from routing.assignment import Assignment, assign
+from routing.clock import STOCKHOLM
+from routing.deadlines import case_clock_fields
+from routing.engine import ENGINE_VERSION, Decision, QuestionFacts
+from routing.events import case_event_add
+from routing.models import Case, CaseReferenceCounter
+from routing.outbox import outbox_enqueue
+from routing.rules import route_question
+
+STATUS_SALT = "case-status"
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    """A validated question, as the form and the serializer both produce it."""
+
+    company_name: str
+    org_number: str  # ten digits
+    contact_name: str
+    email: str
+    municipality: Municipality
+    question: str
+    language: str = "sv"
+    org_number_is_personal: bool = False
+    phone: str = ""
+    postal_code: str = ""
+    topic: Topic | None = None
+    target_countries: list[str] = field(default_factory=list)
+    employees: str = ""
+    export_experience: str = ""
+
+
+# --------------------------------------------------------------------------- references
+
+
+def next_case_reference(*, now: datetime) -> str:
+    """REC-YYYY-NNNNNN. Call inside a transaction: the UPDATE holds the counter row's lock until
+    commit, so concurrent filings get consecutive numbers without gaps or duplicates (on SQLite
+    the write lock serialises the same way)."""
+    year = now.astimezone(STOCKHOLM).year
+    counter = CaseReferenceCounter.objects.filter(year=year)
+    if not counter.update(last_number=F("last_number") + 1):
+        try:
+            with transaction.atomic():
+                CaseReferenceCounter.objects.create(year=year, last_number=1)
+        except IntegrityError:
+            # Another filing created this year's row first; take the next number from it.
+            counter.update(last_number=F("last_number") + 1)
+    number = counter.values_list("last_number", flat=True).get()
+    return f"REC-{year}-{number:06d}"
+
+
+# --------------------------------------------------------------------------- status links
+
+
+def case_status_token(case: Case) -> str:
+    return signing.dumps(case.reference, salt=STATUS_SALT)
+
+
+def case_from_status_token(token: str) -> Case | None:
+    """The case a status token names, or None (bad or tampered token)."""
+    try:
+        reference = signing.loads(token, salt=STATUS_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        Case.objects.select_related("county", "assigned_actor", "office")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def case_status_path(case: Case) -> str:
+    return reverse("case-status", kwargs={"token": case_status_token(case)})
+
+
+def case_status_url(case: Case) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + case_status_path(case)
+
+
+# --------------------------------------------------------------------------- presentation
+
+
+def format_deadline(value: datetime, language: str | None = None) -> str:
+    """ "måndag 28 december 2026 kl. 15.00" / "Monday 28 December 2026 at 15:00" (Stockholm)."""
+    local = value.astimezone(STOCKHOLM)
+    with translation.override(language or translation.get_language() or "sv"):
+        return _("%(date)s kl. %(time)s") % {
+            "date": dateformat.format(local, "l j F Y"),
+            "time": dateformat.format(local, _("H.i")),
+        }
+
+
+def alternatives_by_actor(case: Case) -> list[dict[str, Any]]:
+    """The stored alternatives grouped per actor, without the actor that got the case."""
+    grouped: OrderedDict[int, dict[str, Any]] = OrderedDict()
+    for service in case.routing_decision.get("alternatives", []):
+        if service["actor_id"] == case.assigned_actor_id:
+            continue
+        entry = grouped.setdefault(
+            service["actor_id"],
+            {
+                "actor": {"code": service["actor_code"], "name": service["actor_name"]},
+                "services": [],
+            },
+        )
+        entry["services"].append({"title": service["title"], "url": service.get("url", "")})
+    return list(grouped.values())
+
+
+def explanation_for(case: Case, language: str | None = None) -> list[str]:
+    lang = (language or translation.get_language() or "sv")[:2]
+    stored = case.routing_decision.get("explanation", {})
+    return stored.get(lang) or stored.get("sv") or []
+
+
+def receipt_context(case: Case, *, status_url: str) -> dict[str, Any]:
+    return {
+        "case": case,
+        "deadline_text": format_deadline(case.deadline_at),
+        "alternatives": alternatives_by_actor(case),
+        "explanation": explanation_for(case),
+        "status_url": status_url,
+    }
+
+
+def public_events(case: Case):
+    return case.events.filter(internal=False).order_by("at", "pk")
+
+
+# --------------------------------------------------------------------------- the service
+
+
+def case_create(*, data: QuestionData, company_user=None, now: datetime | None = None) -> Case:
+    """File a question. Returns the committed case (status, office and handler set)."""
+    now = now or timezone.now()
+    county = data.municipality.county
+    facts = QuestionFacts(
+        county_code=county.code,
+        text=data.question,
+        topic=data.topic.code if data.topic else None,
+        target_countries=tuple(data.target_countries),
+        employees=data.employees or None,
+        export_experience=data.export_experience or None,
+    )
+    decision = route_question(facts)
+    assignment = assign(
+        county_code=county.code,
+        ranked_actor_types=[actor for actor, _score in decision.ranked],
+        fallback_to_front_door=decision.fallback_to_front_door,
+        now=now,
+    )
+    status = Case.Status.ASSIGNED if assignment.office and not assignment.in_triage else "new"
+
+    with transaction.atomic():
+        case = Case.objects.create(
+            reference=next_case_reference(now=now),
+            created_at=now,
+            company_name=data.company_name,
+            org_number=data.org_number,
+            org_number_is_personal=data.org_number_is_personal,
+            contact_name=data.contact_name,
+            email=data.email,
+            phone=data.phone,
+            postal_code=data.postal_code,
+            municipality=data.municipality,
+            county=county,
+            topic=data.topic,
+            question=data.question,
+            target_countries=list(data.target_countries),
+            employees=data.employees,
+            export_experience=data.export_experience,
+            language=data.language,
+            company_user=company_user if getattr(company_user, "pk", None) else None,
+            status=status,
+            assigned_actor=assignment.actor,
+            office=assignment.office,
+            handler=assignment.handler,
+            out_of_county=assignment.out_of_county,
+            in_triage=assignment.in_triage,
+            routing_decision=_stored_decision(decision, assignment, county.code),
+            **case_clock_fields(now),
+        )
+        _record_filing(case, assignment, now)
+        _enqueue_receipt(case)
+    return case
+
+
+def _stored_decision(decision: Decision, assignment: Assignment, county_code: str) -> dict:
+    return {
+        **decision.as_dict(),
+        "engine_version": ENGINE_VERSION,
+        "county": county_code,
+        "explanation": {
+            "sv": decision.explanation_lines("sv"),
+            "en": decision.explanation_lines("en"),
+        },
+        "assignment": assignment.as_dict(),
+    }
+
+
+def _record_filing(case: Case, assignment: Assignment, now: datetime) -> None:
+    case_event_add(
+        case=case, kind="created", to_value=case.reference, internal=False, at=now,
+        data={"county": case.county_id, "municipality": case.municipality_id},
+    )  # fmt: skip
+    if assignment.in_triage:
+        case_event_add(
+            case=case, kind="triage", to_value=assignment.office.name if assignment.office else "",
+            internal=False, at=now, data=assignment.as_dict(),
+        )  # fmt: skip
+    else:
+        case_event_add(
+            case=case, kind="assigned", to_value=assignment.office.name, internal=False, at=now,
+            data=assignment.as_dict(),
+        )  # fmt: skip
+        if assignment.handler is not None:
+            # Who exactly handles the case is internal; the company sees actor and office.
+            case_event_add(
+                case=case, kind="handler_assigned", to_value=assignment.handler.get_username(),
+                internal=True, at=now,
+            )  # fmt: skip
+
+
+def _enqueue_receipt(case: Case) -> None:
+    with translation.override(case.language):
+        context = receipt_context(case, status_url=case_status_url(case))
+        subject = " ".join(render_to_string("routing/email/receipt_subject.txt", context).split())
+        body_text = render_to_string("routing/email/receipt.txt", context)
+        body_html = render_to_string("routing/email/receipt.html", context)
+    outbox_enqueue(
+        to=case.email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        language=case.language,
+        kind="receipt",
+        case=case,
+    )

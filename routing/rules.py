@@ -1,0 +1,377 @@
+"""Routing rules as data: loading, the per-process compiled cache, and the rule services.
+
+Compiled rules live in each process (web and worker) and are rebuilt when the rules version in
+Django's cache changes. A request costs one cache read (``routing:rules-version``), never a rule
+query. Every rule write bumps the version after commit, so no process can compile the old rows
+under the new version.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from regions.models import County, ExportCentre, Service
+from routing.engine import (
+    CompiledRules,
+    Decision,
+    QuestionFacts,
+    RuleSpec,
+    ServiceSpec,
+    compile_rules,
+    decide,
+)
+from routing.models import ExampleQuestion, RoutingRule, RoutingRuleChange
+
+RULES_VERSION_KEY = "routing:rules-version"
+DEFAULT_FRONT_DOOR = "region"
+CONDITION_FIELDS = (
+    "topics",
+    "keywords",
+    "market_groups",
+    "countries",
+    "employee_bands",
+    "export_experience",
+)
+EDITABLE_FIELDS = ("name", "priority", "active", *CONDITION_FIELDS, "actor_type", "weight")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def rule_spec(rule: RoutingRule) -> RuleSpec:
+    return RuleSpec(
+        id=rule.pk,
+        name=rule.name,
+        county_code=rule.county_id,
+        priority=rule.priority,
+        active=rule.active,
+        actor_type=rule.actor_type_id,
+        weight=rule.weight,
+        topics=rule.topics or (),
+        keywords=rule.keywords or (),
+        market_groups=rule.market_groups or (),
+        countries=rule.countries or (),
+        employee_bands=rule.employee_bands or (),
+        export_experience=rule.export_experience or (),
+    )
+
+
+def load_rule_specs() -> list[RuleSpec]:
+    return [rule_spec(rule) for rule in RoutingRule.objects.filter(active=True)]
+
+
+def rules_version() -> str:
+    """The current rules version; a flushed cache gets a fresh one (so everyone recompiles)."""
+    version = cache.get(RULES_VERSION_KEY)
+    if version is None:
+        cache.add(RULES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(RULES_VERSION_KEY)
+    return str(version)
+
+
+def rules_version_bump() -> None:
+    """Tell every process to recompile. Random, not a counter: a flushed and re-created
+    counter could repeat a number some process still holds."""
+    cache.set(RULES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+class CompiledRulesCache:
+    """The compiled rules of one process, rebuilt when the shared version changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._compiled: CompiledRules | None = None
+        self.compilations = 0
+
+    def get(self) -> CompiledRules:
+        version = rules_version()
+        compiled = self._compiled
+        if compiled is not None and self._version == version:
+            return compiled
+        with self._lock:
+            if self._compiled is None or self._version != version:
+                self._compiled = compile_rules(load_rule_specs())
+                self._version = version
+                self.compilations += 1
+            return self._compiled
+
+
+_process_cache = CompiledRulesCache()
+
+
+def compiled_rules() -> CompiledRules:
+    return _process_cache.get()
+
+
+# --------------------------------------------------------------------------- deciding
+
+
+def services_for_county(county_code: str) -> list[ServiceSpec]:
+    """The county's service catalogue: active services of actors with an office serving the
+    county, limited to the service's own counties when it names any."""
+    from regions.models import Office
+
+    has_office = Exists(
+        Office.objects.filter(actor=OuterRef("actor"), counties_served__code=county_code)
+    )
+    offered_here = Exists(
+        Service.counties.through.objects.filter(service=OuterRef("pk"), county_id=county_code)
+    )
+    no_limit = ~Exists(Service.counties.through.objects.filter(service=OuterRef("pk")))
+    services = (
+        Service.objects.filter(is_active=True)
+        .filter(has_office)
+        .filter(Q(offered_here) | Q(no_limit))
+        .select_related("actor")
+        .prefetch_related("topics")
+        .order_by("actor__actor_type__sort_order", "actor__name", "title")
+    )
+    return [
+        ServiceSpec(
+            service_id=s.pk,
+            actor_id=s.actor_id,
+            actor_code=s.actor.actor_type_id,
+            actor_name=s.actor.name,
+            title=s.title,
+            topics=frozenset(t.code for t in s.topics.all()),
+            url=s.url,
+        )
+        for s in services
+    ]
+
+
+def front_door_actor_type(county_code: str) -> str:
+    code = (
+        ExportCentre.objects.filter(county_id=county_code)
+        .values_list("front_door_actor__actor_type_id", flat=True)
+        .first()
+    )
+    return code or DEFAULT_FRONT_DOOR
+
+
+def route_question(
+    facts: QuestionFacts,
+    *,
+    compiled: CompiledRules | None = None,
+    services: list[ServiceSpec] | None = None,
+    front_door: str | None = None,
+) -> Decision:
+    """The engine's decision with the county's catalogue and front door filled in."""
+    return decide(
+        facts,
+        compiled if compiled is not None else compiled_rules(),
+        services=services if services is not None else services_for_county(facts.county_code),
+        front_door_actor=front_door or front_door_actor_type(facts.county_code),
+    )
+
+
+# --------------------------------------------------------------------------- selectors
+
+
+def rules_visible_to(scope) -> QuerySet[RoutingRule]:
+    """National rules for every staff member who may see rules; county rules by scope."""
+    rules = RoutingRule.objects.select_related("county", "actor_type")
+    if scope.sees_everything:
+        return rules
+    return rules.filter(Q(county__isnull=True) | Q(county_id__in=scope.county_codes))
+
+
+def can_view_rules(scope) -> bool:
+    from regions.access import Role
+
+    return scope.role in {Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
+
+
+def can_edit_rule_scope(scope, county_code: str | None) -> bool:
+    """National rules: national staff and admins. County rules: that county's coordinators."""
+    from regions.access import Role
+
+    if county_code is None:
+        return scope.role in {Role.NATIONAL, Role.ADMIN}
+    return scope.can_edit_county(county_code)
+
+
+def rules_editable_by(scope) -> QuerySet[RoutingRule]:
+    from regions.access import Role
+
+    rules = RoutingRule.objects.select_related("county", "actor_type")
+    if scope.role == Role.ADMIN:
+        return rules
+    if scope.role == Role.NATIONAL:
+        return rules.filter(county__isnull=True)
+    if scope.role == Role.COORDINATOR:
+        return rules.filter(county_id__in=scope.county_codes)
+    return rules.none()
+
+
+# --------------------------------------------------------------------------- services
+
+
+def rule_snapshot(rule: RoutingRule) -> dict[str, Any]:
+    return {
+        "id": rule.pk,
+        "name": rule.name,
+        "county": rule.county_id,
+        "priority": rule.priority,
+        "active": rule.active,
+        **{field: list(getattr(rule, field) or []) for field in CONDITION_FIELDS},
+        "actor_type": rule.actor_type_id,
+        "weight": rule.weight,
+    }
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    example_id: int
+    county: str
+    text: str
+    expected: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def as_expected(self) -> bool:
+        return self.after == self.expected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "example_id": self.example_id,
+            "county": self.county,
+            "text": self.text[:200],
+            "expected": self.expected,
+            "before": self.before,
+            "after": self.after,
+            "changed": self.changed,
+        }
+
+
+def _example_facts(example: ExampleQuestion) -> QuestionFacts:
+    return QuestionFacts(
+        county_code=example.county_id,
+        text=example.text,
+        topic=example.topic_id,
+        target_countries=tuple(example.target_countries or ()),
+    )
+
+
+def example_questions_run(
+    *, county_codes: Iterable[str] | None = None, specs: list[RuleSpec] | None = None
+) -> list[ExampleOutcome]:
+    """Re-run example questions against ``specs`` (default: the rules in the database) and
+    store each one's new outcome; ``before`` is the outcome stored by the previous run."""
+    compiled = compile_rules(specs if specs is not None else load_rule_specs())
+    examples = ExampleQuestion.objects.all()
+    if county_codes is not None:
+        examples = examples.filter(county_id__in=list(county_codes))
+    outcomes: list[ExampleOutcome] = []
+    front_doors: dict[str, str] = {}
+    for example in examples.order_by("county_id", "pk"):
+        county = example.county_id
+        if county not in front_doors:
+            front_doors[county] = front_door_actor_type(county)
+        decision = decide(_example_facts(example), compiled, front_door_actor=front_doors[county])
+        after = decision.chosen_actor
+        outcomes.append(
+            ExampleOutcome(
+                example_id=example.pk,
+                county=county,
+                text=example.text,
+                expected=example.expected_actor_type_id,
+                before=example.last_actor_type,
+                after=after,
+            )
+        )
+        if example.last_actor_type != after:
+            ExampleQuestion.objects.filter(pk=example.pk).update(last_actor_type=after)
+    return outcomes
+
+
+def _record_change(
+    *, rule: RoutingRule | None, user, action: str, before: dict | None, after: dict | None
+) -> RoutingRuleChange:
+    county_code = (after or before or {}).get("county")
+    # A national rule affects every county's examples; a county rule only its own.
+    outcomes = example_questions_run(county_codes=None if county_code is None else [county_code])
+    transaction.on_commit(rules_version_bump)
+    return RoutingRuleChange.objects.create(
+        rule=rule,
+        rule_name=(after or before or {}).get("name", "")[:160],
+        county_id=county_code,
+        changed_by=user if getattr(user, "pk", None) else None,
+        changed_at=timezone.now(),
+        action=action,
+        before=before,
+        after=after,
+        example_results=[o.as_dict() for o in outcomes],
+    )
+
+
+@transaction.atomic
+def rule_create(*, user, county: County | None, data: dict[str, Any]) -> RoutingRuleChange:
+    """Create a rule from cleaned form data (keys of ``EDITABLE_FIELDS``)."""
+    rule = RoutingRule(county=county, **{k: data[k] for k in EDITABLE_FIELDS if k in data})
+    rule.save()
+    return _record_change(
+        rule=rule, user=user, action="created", before=None, after=rule_snapshot(rule)
+    )
+
+
+@transaction.atomic
+def rule_update(*, user, rule: RoutingRule, data: dict[str, Any]) -> RoutingRuleChange:
+    """Update a rule; the row is locked so two editors cannot interleave before/after."""
+    rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
+    before = rule_snapshot(rule)
+    changed = [k for k in EDITABLE_FIELDS if k in data]
+    for key in changed:
+        setattr(rule, key, data[key])
+    rule.save(update_fields=[*changed, "updated_at"])
+    return _record_change(
+        rule=rule, user=user, action="updated", before=before, after=rule_snapshot(rule)
+    )
+
+
+@transaction.atomic
+def rule_delete(*, user, rule: RoutingRule) -> RoutingRuleChange:
+    rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
+    before = rule_snapshot(rule)
+    rule.delete()
+    return _record_change(rule=None, user=user, action="deleted", before=before, after=None)
+
+
+@transaction.atomic
+def example_question_create(
+    *,
+    county: County,
+    text: str,
+    expected_actor_type,
+    topic=None,
+    target_countries: list[str] | None = None,
+) -> ExampleQuestion:
+    example = ExampleQuestion.objects.create(
+        county=county,
+        text=text,
+        topic=topic,
+        target_countries=target_countries or [],
+        expected_actor_type=expected_actor_type,
+    )
+    example_questions_run(county_codes=[county.code])
+    example.refresh_from_db(fields=["last_actor_type"])
+    return example
+
+
+def example_question_delete(*, example: ExampleQuestion) -> None:
+    example.delete()

@@ -1,0 +1,191 @@
+"""API input and output shapes for questions and reference lists.
+
+Input validation calls the same functions as the web form (routing.validation).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from regions.models import Topic
+from routing import validation
+from routing.models import Case
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    company_name = serializers.CharField(max_length=200)
+    org_number = serializers.CharField(
+        max_length=20, help_text="Organisationsnummer (or a sole trader's personnummer)."
+    )
+    contact_name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    postal_code = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default="",
+        help_text='"12345" or "123 45". Required unless municipality_code is given.',
+    )  # fmt: skip
+    municipality_code = serializers.CharField(
+        max_length=4, required=False, allow_blank=True, allow_null=True, default=None,
+        help_text="Four-digit SCB code; wins over postal_code.",
+    )  # fmt: skip
+    topic = serializers.SlugRelatedField(
+        slug_field="code", queryset=Topic.objects.all(), required=False, allow_null=True,
+        default=None,
+    )  # fmt: skip
+    question = serializers.CharField(max_length=validation.QUESTION_MAX_LENGTH)
+    target_countries = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, default=list,
+        help_text="ISO 3166-1 alpha-2 codes.",
+    )  # fmt: skip
+    employees = serializers.ChoiceField(
+        choices=Case.EmployeeBand.choices, required=False, allow_blank=True, default=""
+    )
+    export_experience = serializers.ChoiceField(
+        choices=Case.ExportExperience.choices, required=False, allow_blank=True, default=""
+    )
+    language = serializers.ChoiceField(choices=[("sv", "sv"), ("en", "en")])
+    consent = serializers.BooleanField()
+    website = serializers.CharField(
+        required=False, allow_blank=True, default="", write_only=True,
+        help_text="Leave empty.",
+    )  # fmt: skip
+
+    def validate_org_number(self, value: str) -> validation.OrgNumber:
+        return validation.clean_org_number(value)
+
+    def validate_postal_code(self, value: str) -> str:
+        return validation.clean_postal_code(value)
+
+    def validate_target_countries(self, value: list[str]) -> list[str]:
+        return validation.clean_target_countries(value)
+
+    def validate_consent(self, value: bool) -> bool:
+        return validation.clean_consent(value)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        validation.clean_honeypot(attrs.get("website"))
+        attrs["municipality"] = validation.resolve_municipality(
+            postal_code=attrs.get("postal_code") or "",
+            municipality_code=attrs.get("municipality_code") or None,
+        )
+        return attrs
+
+    def question_data(self):
+        data = dict(self.validated_data)
+        return validation.question_data(
+            data, org=data["org_number"], municipality=data["municipality"]
+        )
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CountyRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ActorRefSerializer(serializers.Serializer):
+    code = serializers.CharField(source="actor_type_id", help_text="Actor type, e.g. almi.")
+    name = serializers.CharField()
+
+
+class OfficeRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class ServiceRefSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+
+
+class AlternativeSerializer(serializers.Serializer):
+    actor = CodeNameSerializer()
+    services = ServiceRefSerializer(many=True)
+
+
+class QuestionReceiptSerializer(serializers.Serializer):
+    """The 201 answer to a filed question."""
+
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    county = CountyRefSerializer()
+    assigned_actor = ActorRefSerializer(allow_null=True)
+    office = OfficeRefSerializer(allow_null=True)
+    deadline = serializers.DateTimeField(source="deadline_at", help_text="ISO 8601 with offset.")
+    alternatives = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField()
+    status_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(AlternativeSerializer(many=True))
+    def get_alternatives(self, case: Case) -> list[dict]:
+        from routing.intake import alternatives_by_actor
+
+        return alternatives_by_actor(case)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_explanation(self, case: Case) -> list[str]:
+        from routing.intake import explanation_for
+
+        return explanation_for(case, case.language)
+
+    def get_status_url(self, case: Case) -> str:
+        from routing.intake import case_status_path
+
+        request = self.context.get("request")
+        path = case_status_path(case)
+        return request.build_absolute_uri(path) if request else path
+
+
+class HistoryItemSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    to_value = serializers.CharField()
+
+
+class QuestionStatusSerializer(QuestionReceiptSerializer):
+    """What the company's status link shows, as JSON."""
+
+    status_display = serializers.CharField(source="get_status_display")
+    created_at = serializers.DateTimeField()
+    first_contact_at = serializers.DateTimeField(allow_null=True)
+    history = serializers.SerializerMethodField()
+
+    @extend_schema_field(HistoryItemSerializer(many=True))
+    def get_history(self, case: Case) -> list[dict]:
+        from routing.intake import public_events
+
+        return HistoryItemSerializer(public_events(case), many=True).data
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ["code", "name", "name_sv", "name_en"]
+
+
+class CountySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ActorTypeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    is_core_partner = serializers.BooleanField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """400: ``{field: [messages]}``; errors not tied to one field under non_field_errors."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)

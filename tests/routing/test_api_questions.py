@@ -1,0 +1,177 @@
+# ruff: noqa: F811 - pytest fixtures imported from tests.routing.intake_support
+"""Contract tests of POST /api/v1/questions/ (201 and each 400) and the read endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.core import signing
+from rest_framework.test import APIClient
+
+from routing.models import Case, OutboxMessage
+from tests.routing.intake_support import (  # noqa: F401 - fixtures
+    FALUN_MUNICIPALITY,
+    _fresh_cache,
+    catalogue,
+    question_payload,
+)
+
+URL = "/api/v1/questions/"
+
+
+def payload(**overrides) -> dict:
+    data = question_payload(**overrides)
+    data["consent"] = overrides.get("consent", True)
+    if isinstance(data["target_countries"], str):
+        data["target_countries"] = [c for c in data["target_countries"].split(",") if c]
+    return data
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def test_201_has_every_documented_field(api, people, catalogue):
+    response = api.post(URL, payload(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert set(body) == {
+        "reference", "status", "county", "assigned_actor", "office", "deadline",
+        "alternatives", "explanation", "status_url",
+    }  # fmt: skip
+    case = Case.objects.get()
+    assert body["reference"] == case.reference
+    assert body["status"] == "assigned"
+    assert body["county"] == {"code": "12", "name": "Skåne län"}
+    assert body["assigned_actor"] == {"code": "almi", "name": "Almi Företagspartner"}
+    assert body["office"] == {"name": "Almi Skåne"}
+    deadline = datetime.fromisoformat(body["deadline"])
+    assert deadline.utcoffset() is not None  # ISO 8601 with offset
+    assert deadline == case.deadline_at
+    assert body["alternatives"] == [
+        {
+            "actor": {"code": "region", "name": "Region Skåne"},
+            "services": [{"title": "Affärsutvecklingscheck för internationalisering", "url": ""}],
+        }
+    ]
+    assert body["explanation"] and all(isinstance(line, str) for line in body["explanation"])
+    assert body["status_url"].startswith("http://testserver/fraga/status/")
+    assert OutboxMessage.objects.filter(case=case, state="pending").count() == 1
+
+
+def test_201_minimal_payload_and_english_explanation(api, people):
+    minimal = {
+        "company_name": "Minimal AB",
+        "org_number": "5560360793",
+        "contact_name": "Min",
+        "email": "min@example.se",
+        "municipality_code": FALUN_MUNICIPALITY,
+        "question": "Hej! Vi undrar lite allmänt hur man börjar.",
+        "language": "en",
+        "consent": True,
+    }
+    response = api.post(URL, minimal, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["county"]["code"] == "20"
+    assert body["assigned_actor"]["code"] == "region"
+    assert body["explanation"][0].startswith("No rule matched the question")
+
+
+def test_status_endpoint_needs_the_token(api, people):
+    body = api.post(URL, payload(), format="json").json()
+    reference = body["reference"]
+    token = body["status_url"].rstrip("/").rsplit("/", 1)[1]
+    ok = api.get(f"{URL}{reference}/", {"token": token})
+    assert ok.status_code == 200
+    status = ok.json()
+    assert status["reference"] == reference and status["status_display"] == "Tilldelad"
+    assert [item["kind"] for item in status["history"]] == ["created", "assigned"]
+    assert api.get(f"{URL}{reference}/").status_code == 404
+    assert api.get(f"{URL}{reference}/", {"token": token + "x"}).status_code == 404
+    other = signing.dumps("REC-2026-999999", salt="case-status")
+    assert api.get(f"{URL}{reference}/", {"token": other}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [
+        ({"org_number": "556036-0794"}, "org_number", "organisationsnummer"),
+        ({"org_number": ""}, "org_number", ""),
+        ({"email": "inte-en-adress"}, "email", ""),
+        ({"postal_code": "99999"}, "postal_code", "Vi hittar inte postnumret 999 99"),
+        ({"postal_code": "12"}, "postal_code", "fem siffror"),
+        ({"postal_code": "", "municipality_code": ""}, "postal_code", "välj kommun"),
+        ({"municipality_code": "9999"}, "municipality_code", "Välj en kommun"),
+        ({"consent": False}, "consent", "godkänna"),
+        ({"target_countries": ["DE", "XX"]}, "target_countries", "XX"),
+        ({"language": "de"}, "language", ""),
+        ({"topic": "astrology"}, "topic", ""),
+        ({"employees": "many"}, "employees", ""),
+        ({"question": ""}, "question", ""),
+        ({"company_name": ""}, "company_name", ""),
+    ],
+)
+def test_400_names_the_field(api, people, overrides, field, fragment):
+    response = api.post(URL, payload(**overrides), format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == [field], body
+    assert all(isinstance(m, str) for m in body[field])
+    assert fragment.lower() in " ".join(body[field]).lower()
+    assert Case.objects.count() == 0
+
+
+def test_400_missing_consent(api, people):
+    data = payload()
+    del data["consent"]
+    response = api.post(URL, data, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["consent"]
+
+
+def test_400_honeypot_does_not_say_why(api, people):
+    response = api.post(URL, payload(website="http://spam.example"), format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == ["non_field_errors"]
+    assert "website" not in str(body).lower() and "honeypot" not in str(body).lower()
+    assert Case.objects.count() == 0
+
+
+def test_400_messages_in_english(api, people):
+    response = api.post(URL, payload(postal_code="99999"), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "We cannot find the postal code 999 99" in response.json()["postal_code"][0]
+
+
+def test_questions_are_throttled(api, people, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "questions": "2/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    from rest_framework.throttling import ScopedRateThrottle
+
+    ScopedRateThrottle.THROTTLE_RATES = rates  # read once at import; reset for this test
+    try:
+        codes = [api.post(URL, payload(), format="json").status_code for _ in range(3)]
+    finally:
+        from rest_framework.settings import api_settings
+
+        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert codes == [201, 201, 429]
+
+
+def test_reference_lists(api, db):
+    topics = api.get("/api/v1/topics/").json()
+    assert {"code": "unknown"}.items() <= topics[-1].items()
+    assert len(api.get("/api/v1/counties/").json()) == 21
+    actors = {a["code"] for a in api.get("/api/v1/actors/").json()}
+    assert {"almi", "business_sweden", "een", "ekn", "tillvaxtverket", "region"} <= actors
+
+
+def test_schema_documents_the_question_api(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    post = schema["paths"]["/api/v1/questions/"]["post"]
+    assert {"201", "400"} <= set(post["responses"])
+    assert "/api/v1/questions/{reference}/" in schema["paths"]
+    receipt = schema["components"]["schemas"]["QuestionReceipt"]["properties"]
+    assert {"reference", "deadline", "alternatives", "status_url"} <= set(receipt)
