@@ -1,4 +1,4 @@
-"""Health of the parts the portal needs: database, broker, and (later) the escalation sweep."""
+"""Health of the parts the portal needs: database, broker and the escalation sweep."""
 
 from __future__ import annotations
 
@@ -26,11 +26,36 @@ def _broker_ok() -> bool:
         return False
 
 
+def _sweep_report(now) -> dict:
+    """Watch the watcher: when the escalation sweep last ran, and whether that is too long ago."""
+    from routing.escalation import sweep_health
+
+    try:
+        health = sweep_health(now)
+    except Exception:
+        return {"ok": False, "last_started_at": None, "age_seconds": None, "stale": True}
+    last = health.last
+    return {
+        "ok": not health.stale,
+        "last_started_at": last.started_at.isoformat() if last else None,
+        "last_finished_at": last.finished_at.isoformat() if last and last.finished_at else None,
+        "age_seconds": round(health.age.total_seconds()) if health.age is not None else None,
+        "stale": health.stale,
+        "stale_after_seconds": round(settings.SWEEP_STALE_AFTER.total_seconds()),
+        "last_error": last.error if last else "",
+        "audit_problems": health.audit_problems,
+    }
+
+
 def health_report(connection) -> dict:
-    checks = {"database": _database_ok(connection), "broker": _broker_ok()}
+    now = timezone.now()
+    database = _database_ok(connection)
+    sweep = _sweep_report(now) if database else {"ok": False, "stale": True}
+    checks = {"database": database, "broker": _broker_ok(), "sweep": sweep["ok"]}
     return {
         "ok": all(checks.values()),
         "checks": checks,
         "broker": settings.CELERY_BROKER_URL.split("://")[0],
-        "now": timezone.now().isoformat(),
+        "sweep": sweep,
+        "now": now.isoformat(),
     }

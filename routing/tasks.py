@@ -24,8 +24,44 @@ def worker_ping(nonce: str, sent_at: str) -> None:
     )
 
 
-@shared_task(name="routing.send_outbox_message")
-def send_outbox_message(message_id: int) -> None:
-    from routing.outbox import outbox_send
+@shared_task(name="routing.send_outbox_message", bind=True, max_retries=None)
+def send_outbox_message(self, message_id: int) -> None:
+    """Send one outbox row; on failure retry after the row's own backoff delay."""
+    from routing.outbox import MAX_ATTEMPTS, OutboxSendError, outbox_send
 
-    outbox_send(message_id)
+    try:
+        outbox_send(message_id)
+    except OutboxSendError as exc:
+        # The row already carries attempts and the next send_after; the periodic re-send
+        # would also pick it up, and whichever comes first sends it (the other finds it sent).
+        if self.request.retries < MAX_ATTEMPTS:
+            raise self.retry(countdown=exc.retry_in.total_seconds(), exc=exc) from exc
+
+
+@shared_task(name="routing.outbox_resend_pending")
+def outbox_resend_pending_task() -> int:
+    from routing.outbox import outbox_resend_pending
+
+    return outbox_resend_pending()
+
+
+@shared_task(name="routing.escalation_sweep")
+def escalation_sweep_task() -> int:
+    from routing.escalation import escalation_sweep
+
+    return escalation_sweep().pk
+
+
+@shared_task(name="routing.escalation_audit")
+def escalation_audit_task() -> int:
+    from routing.escalation import escalation_audit
+
+    return escalation_audit().pk
+
+
+@shared_task(name="routing.national_digest")
+def national_digest_task() -> int | None:
+    from routing.escalation import national_digest
+
+    run = national_digest()
+    return run.pk if run else None

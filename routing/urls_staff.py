@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from routing import views_staff
+
+urlpatterns = [
+    path("handlaggare/", views_staff.handler_inbox, name="handler-inbox"),
+    path("samordnare/arenden/", views_staff.coordinator_cases, name="coordinator-cases"),
+    path("samordnare/triage/", views_staff.coordinator_triage, name="coordinator-triage"),
+    path("samordnare/forsenade/", views_staff.coordinator_overdue, name="coordinator-overdue"),
+    path("nationellt/forsenade/", views_staff.national_overdue, name="national-overdue"),
+    path("arenden/<str:reference>/", views_staff.case_detail, name="case-detail"),
+    path(
+        "arenden/<str:reference>/<slug:action>/",
+        views_staff.case_action,
+        name="case-action",
+    ),
+]

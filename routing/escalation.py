@@ -1,0 +1,388 @@
+"""The escalation sweep, the nightly audit and the national daily digest.
+
+Exactly once per case and level, however many sweeps race:
+- each level's due cases are read through that level's partial index, locked with
+  ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL so a concurrent sweep takes other rows;
+- an ``EscalationRecord`` (unique per case and level) is inserted with ON CONFLICT DO NOTHING,
+  and only rows carrying *this* run's id count as escalated by this run;
+- ``escalation_level`` moves by compare-and-set (``level < L``), never backwards.
+
+The number of queries does not depend on the number of due cases: bulk reads and writes, and
+one digest e-mail per recipient per run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from regions.models import Office, StaffProfile
+from routing.clock import STOCKHOLM, staff_notification_time
+from routing.clock import _fmt_local as format_local
+from routing.models import Case, CaseEvent, EscalationRecord, OutboxMessage, SweepRun
+from routing.outbox import outbox_dispatch_on_commit
+
+log = logging.getLogger(__name__)
+
+#: Cases escalated per level and run; the next run (a minute later) takes the rest.
+BATCH_SIZE = 1000
+
+SWEEP = "sweep"
+AUDIT = "audit"
+DIGEST = "national_digest"
+
+# Level → the clock column whose partial index (routing.models.Case.Meta.indexes) it reads.
+LEVEL_COLUMNS = {
+    EscalationRecord.Level.REMINDER: "reminder_at",
+    EscalationRecord.Level.COORDINATOR: "deadline_at",
+    EscalationRecord.Level.NATIONAL: "national_escalation_at",
+}
+_FIELDS = ("pk", "reference", "company_name", "county_id", "office_id", "handler_id", "deadline_at")
+
+
+def due_cases(level: int, now: datetime):
+    """Open cases without first contact that are due for ``level``.
+
+    The filter is exactly the partial index's condition plus ``<column> <= now``, so the planner
+    reads only the due rows, however many cases were ever filed.
+    """
+    column = LEVEL_COLUMNS[level]
+    return (
+        Case.objects.filter(
+            first_contact_at__isnull=True,
+            escalation_level__lt=level,
+            **{f"{column}__lte": now},
+        )
+        .exclude(status=Case.Status.CLOSED)
+        .order_by(column)
+    )
+
+
+@dataclass
+class _Digest:
+    """What one recipient hears about in one run."""
+
+    reminders: list[dict] = field(default_factory=list)
+    overdue: list[dict] = field(default_factory=list)
+
+
+def case_url(reference: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("case-detail", args=[reference])
+
+
+def _prepare_rows(escalated: dict[int, list[dict]]) -> None:
+    """Link and local deadline text once per case, not once per case and recipient."""
+    template = case_url("REFERENCE")
+    for rows in escalated.values():
+        for row in rows:
+            row["url"] = template.replace("REFERENCE", row["reference"])
+            # The clock's own Swedish format (as in the deadline trace): staff mail is Swedish,
+            # and locale-aware date filters cost ~0.4 ms a row.
+            row["deadline_text"] = format_local(row["deadline_at"])
+
+
+def escalation_sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepRun:
+    """Run one sweep at ``now``: escalate due cases, queue one digest per recipient.
+
+    The run is recorded in ``SweepRun`` (outside the work's transaction, so a failed sweep
+    still leaves its trace with the error).
+    """
+    now = now or timezone.now()
+    run = SweepRun.objects.create(kind=SWEEP, started_at=timezone.now())
+    try:
+        with transaction.atomic():
+            counts, digests = _escalate(run, now, batch_size)
+            notifications = _queue_digests(digests, now)
+    except Exception as exc:
+        run.error = f"{type(exc).__name__}: {exc}"[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["error", "finished_at"])
+        log.exception("Escalation sweep %s failed", run.pk)
+        raise
+    run.reminders = counts[EscalationRecord.Level.REMINDER]
+    run.overdue = counts[EscalationRecord.Level.COORDINATOR]
+    run.national = counts[EscalationRecord.Level.NATIONAL]
+    run.notifications = notifications
+    run.finished_at = timezone.now()
+    run.save(update_fields=["reminders", "overdue", "national", "notifications", "finished_at"])
+    return run
+
+
+def _escalate(run: SweepRun, now: datetime, batch_size: int):
+    counts: dict[int, int] = {}
+    escalated: dict[int, list[dict]] = {}
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    for level in LEVEL_COLUMNS:
+        queryset = due_cases(level, now)
+        if skip_locked:
+            # Rows another sweep holds are its business; we take the rest.
+            queryset = queryset.select_for_update(skip_locked=True)
+        rows = list(queryset.values(*_FIELDS)[:batch_size])
+        if not rows:
+            counts[level], escalated[level] = 0, []
+            continue
+        EscalationRecord.objects.bulk_create(
+            [
+                EscalationRecord(
+                    case_id=row["pk"], level=level, due_at=now, created_at=now, sweep=run
+                )
+                for row in rows
+            ],
+            ignore_conflicts=True,
+        )
+        # Only the records this run inserted count: a conflicting (earlier) record is not ours.
+        mine = set(
+            EscalationRecord.objects.filter(sweep=run, level=level).values_list(
+                "case_id", flat=True
+            )
+        )
+        rows = [row for row in rows if row["pk"] in mine]
+        Case.objects.filter(pk__in=mine, escalation_level__lt=level).update(escalation_level=level)
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case_id=row["pk"],
+                    at=now,
+                    kind="escalated",
+                    from_value=str(level - 1),
+                    to_value=str(level),
+                    data={"level": level, "sweep": run.pk},
+                )
+                for row in rows
+            ]
+        )
+        counts[level], escalated[level] = len(rows), rows
+    return counts, _collect_recipients(escalated, now)
+
+
+def _collect_recipients(escalated: dict[int, list[dict]], now: datetime) -> dict[str, _Digest]:
+    """Level 1 → the handler and the office; level 2 → the county's coordinators.
+
+    Level 3 is not mailed per run: national staff get one daily digest (``national_digest``).
+    A reminder for a case that is already overdue is not sent; the overdue notice covers it.
+    """
+    digests: dict[str, _Digest] = defaultdict(_Digest)
+    _prepare_rows(escalated)
+    reminders = [r for r in escalated[EscalationRecord.Level.REMINDER] if r["deadline_at"] > now]
+    overdue = escalated[EscalationRecord.Level.COORDINATOR]
+
+    handler_ids = {r["handler_id"] for r in reminders if r["handler_id"]}
+    office_ids = {r["office_id"] for r in reminders if r["office_id"]}
+    handler_emails = (
+        dict(
+            StaffProfile.objects.filter(user_id__in=handler_ids).values_list(
+                "user_id", "user__email"
+            )
+        )
+        if handler_ids
+        else {}
+    )
+    office_emails = (
+        dict(Office.objects.filter(pk__in=office_ids).exclude(email="").values_list("pk", "email"))
+        if office_ids
+        else {}
+    )
+    for row in reminders:
+        for address in {handler_emails.get(row["handler_id"]), office_emails.get(row["office_id"])}:
+            if address:
+                digests[address].reminders.append(row)
+
+    county_ids = {r["county_id"] for r in overdue}
+    if county_ids:
+        coordinators: dict[str, set[str]] = defaultdict(set)
+        for county_id, email in StaffProfile.objects.filter(
+            role=StaffProfile.Role.COORDINATOR, county_id__in=county_ids, user__is_active=True
+        ).values_list("county_id", "user__email"):
+            if email:
+                coordinators[county_id].add(email)
+        for row in overdue:
+            for address in coordinators.get(row["county_id"], ()):
+                digests[address].overdue.append(row)
+    return digests
+
+
+def _queue_digests(digests: dict[str, _Digest], now: datetime) -> int:
+    """One outbox row per recipient, held until working hours, in the sweep's transaction."""
+    if not digests:
+        return 0
+    send_after = staff_notification_time(now)
+    messages = []
+    with translation.override("sv"):
+        for address, digest in sorted(digests.items()):
+            context = {"reminders": digest.reminders, "overdue": digest.overdue, "now": now}
+            messages.append(
+                OutboxMessage(
+                    to=address,
+                    subject=render_to_string("routing/email/staff_digest.subject.txt", context),
+                    body_text=render_to_string("routing/email/staff_digest.txt", context),
+                    body_html=render_to_string("routing/email/staff_digest.html", context),
+                    language="sv",
+                    kind="staff_digest",
+                    created_at=now,
+                    send_after=send_after,
+                )
+            )
+    created = OutboxMessage.objects.bulk_create(messages)
+    if send_after <= timezone.now():
+        outbox_dispatch_on_commit([m.pk for m in created if m.pk])
+    return len(created)
+
+
+# --------------------------------------------------------------------------- national digest
+
+
+def national_digest(now: datetime | None = None) -> SweepRun | None:
+    """Once per working day, from 08:00: one e-mail per national staff member listing the cases
+    that reached level 3 since the previous digest. Returns the run, or None if not due.
+    """
+    now = now or timezone.now()
+    if staff_notification_time(now) > now:
+        return None  # outside working hours: the digest waits for the morning
+    today_start = timezone.make_aware(
+        datetime.combine(now.astimezone(STOCKHOLM).date(), datetime.min.time()), STOCKHOLM
+    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Serialise digest runs so two beat processes cannot both send today's digest.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [4_242_003])
+        if SweepRun.objects.filter(kind=DIGEST, started_at__gte=today_start).exists():
+            return None
+        previous = SweepRun.objects.filter(kind=DIGEST).order_by("-started_at").first()
+        records = EscalationRecord.objects.filter(
+            level=EscalationRecord.Level.NATIONAL, created_at__lte=now
+        )
+        if previous:
+            records = records.filter(created_at__gt=previous.started_at)
+        cases = list(
+            Case.objects.filter(
+                Exists(records.filter(case=OuterRef("pk"))),
+                first_contact_at__isnull=True,
+            )
+            .exclude(status=Case.Status.CLOSED)
+            .select_related("county", "office")
+            .order_by("county_id", "deadline_at")
+        )
+        run = SweepRun.objects.create(kind=DIGEST, started_at=now, national=len(cases))
+        recipients = sorted(
+            set(
+                StaffProfile.objects.filter(
+                    role=StaffProfile.Role.NATIONAL, user__is_active=True
+                ).values_list("user__email", flat=True)
+            )
+            - {""}
+        )
+        messages = []
+        if cases:
+            context = {
+                "cases": [{"case": case, "url": case_url(case.reference)} for case in cases],
+                "now": now,
+                "overview_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("national-overdue"),
+            }
+            with translation.override("sv"):
+                subject = render_to_string(
+                    "routing/email/staff_national_digest.subject.txt", context
+                )
+                text = render_to_string("routing/email/staff_national_digest.txt", context)
+                html = render_to_string("routing/email/staff_national_digest.html", context)
+            messages = OutboxMessage.objects.bulk_create(
+                [
+                    OutboxMessage(
+                        to=address,
+                        subject=" ".join(subject.split())[:300],
+                        body_text=text,
+                        body_html=html,
+                        kind="national_digest",
+                        created_at=now,
+                        send_after=now,
+                    )
+                    for address in recipients
+                ]
+            )
+            outbox_dispatch_on_commit([m.pk for m in messages if m.pk])
+        run.notifications = len(messages)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["notifications", "finished_at"])
+    return run
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def missing_escalations(now: datetime, *, grace: timedelta | None = None):
+    """Per level, the open cases past that level's time (by more than ``grace``) without its
+    record. Grace covers the minute between a case falling due and the next sweep."""
+    grace = settings.SWEEP_STALE_AFTER if grace is None else grace
+    result = {}
+    for level, column in LEVEL_COLUMNS.items():
+        result[level] = (
+            Case.objects.filter(first_contact_at__isnull=True, **{f"{column}__lte": now - grace})
+            .exclude(status=Case.Status.CLOSED)
+            .filter(~Exists(EscalationRecord.objects.filter(case=OuterRef("pk"), level=level)))
+            .order_by(column)
+        )
+    return result
+
+
+def escalation_audit(now: datetime | None = None) -> SweepRun:
+    """Nightly: report any open case past a level's time without that level's record."""
+    now = now or timezone.now()
+    run = SweepRun.objects.create(kind=AUDIT, started_at=timezone.now())
+    missing = missing_escalations(now)
+    counts = {level: queryset.count() for level, queryset in missing.items()}
+    lines = []
+    for level, queryset in missing.items():
+        if counts[level]:
+            references = list(queryset.values_list("reference", flat=True)[:50])
+            lines.append(f"level {level}: {counts[level]} ({', '.join(references)})")
+    run.reminders = counts[EscalationRecord.Level.REMINDER]
+    run.overdue = counts[EscalationRecord.Level.COORDINATOR]
+    run.national = counts[EscalationRecord.Level.NATIONAL]
+    run.error = "; ".join(lines)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["reminders", "overdue", "national", "error", "finished_at"])
+    if lines:
+        log.warning("Escalation audit found cases without their escalation: %s", run.error)
+    return run
+
+
+# --------------------------------------------------------------------------- watch the watcher
+
+
+@dataclass(frozen=True)
+class SweepHealth:
+    last: SweepRun | None
+    age: timedelta | None
+    stale: bool
+    last_audit: SweepRun | None
+
+    @property
+    def audit_problems(self) -> int:
+        if self.last_audit is None:
+            return 0
+        a = self.last_audit
+        return a.reminders + a.overdue + a.national
+
+
+def sweep_health(now: datetime | None = None) -> SweepHealth:
+    """The last sweep and whether it is stale (older than ``settings.SWEEP_STALE_AFTER``).
+
+    A sweep that never ran is stale too: the watcher is not watching.
+    """
+    now = now or timezone.now()
+    last = SweepRun.objects.filter(kind=SWEEP).order_by("-started_at").first()
+    last_audit = SweepRun.objects.filter(kind=AUDIT).order_by("-started_at").first()
+    if last is None:
+        return SweepHealth(last=None, age=None, stale=True, last_audit=last_audit)
+    age = now - (last.finished_at or last.started_at)
+    stale = age > settings.SWEEP_STALE_AFTER or bool(last.error)
+    return SweepHealth(last=last, age=age, stale=stale, last_audit=last_audit)

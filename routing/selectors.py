@@ -1,0 +1,98 @@
+"""Reads for the handler inbox and the coordinator and national lists.
+
+Everything starts from ``Case.objects.visible_to(user)``, so no list can show a case outside the
+user's scope.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from regions.access import scope_for
+from routing.models import Case
+
+_LIST_RELATED = ("county", "office", "handler", "topic")
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    return Case.objects.visible_to(user)
+
+
+def case_get_for_user(user, reference: str) -> Case:
+    """404 alike for "missing" and "not yours"."""
+    return get_object_or_404(
+        cases_visible_to(user).select_related(*_LIST_RELATED, "assigned_actor", "municipality"),
+        reference=reference,
+    )
+
+
+def inbox_my_cases(user) -> QuerySet[Case]:
+    return cases_visible_to(user).open().filter(handler=user).select_related(*_LIST_RELATED)
+
+
+def inbox_office_queue(user) -> QuerySet[Case]:
+    """Unclaimed open cases of the handler's office."""
+    scope = scope_for(user)
+    if scope.office_id is None:
+        return Case.objects.none()
+    return (
+        cases_visible_to(user)
+        .open()
+        .filter(office_id=scope.office_id, handler__isnull=True)
+        .select_related(*_LIST_RELATED)
+    )
+
+
+def county_cases(user) -> QuerySet[Case]:
+    return cases_visible_to(user).select_related(*_LIST_RELATED)
+
+
+def triage_queue(user) -> QuerySet[Case]:
+    return cases_visible_to(user).open().filter(in_triage=True).select_related(*_LIST_RELATED)
+
+
+def overdue_q(now: datetime) -> Q:
+    return Q(first_contact_at__isnull=True, deadline_at__lte=now) & ~Q(status=Case.Status.CLOSED)
+
+
+def overdue_cases(user, *, now: datetime | None = None) -> QuerySet[Case]:
+    """Open cases past their deadline without first contact; escalated (level >= 2) first."""
+    now = now or timezone.now()
+    return (
+        cases_visible_to(user)
+        .filter(overdue_q(now))
+        .select_related(*_LIST_RELATED)
+        .order_by("-escalation_level", "deadline_at")
+    )
+
+
+def national_overdue_cases(user) -> QuerySet[Case]:
+    """Cases escalated to national level (3) that still lack first contact."""
+    return (
+        cases_visible_to(user)
+        .open()
+        .filter(escalation_level__gte=3, first_contact_at__isnull=True)
+        .select_related(*_LIST_RELATED)
+        .order_by("deadline_at")
+    )
+
+
+def apply_case_filters(
+    queryset: QuerySet[Case],
+    *,
+    status: str = "",
+    overdue: bool = False,
+    topic: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Case]:
+    if status:
+        queryset = queryset.filter(status=status)
+    if overdue:
+        queryset = queryset.filter(overdue_q(now or timezone.now()))
+    if topic:
+        queryset = queryset.filter(topic_id=topic)
+    return queryset

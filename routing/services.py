@@ -1,0 +1,506 @@
+"""Case handling: the state machine and every action a handler or coordinator takes.
+
+Each service locks the case row, checks the transition against ``ALLOWED_TRANSITIONS`` and the
+user's allowed actions, writes with ``update_fields`` and appends exactly one ``CaseEvent``.
+Claims, notes, reassignments and routing overrides never touch the clock; a referral gives the
+receiving office its own acknowledgement deadline while ``original_deadline_at`` (the company's,
+used by the indicator) stays as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from regions.access import Role, scope_for
+from regions.models import Office, StaffProfile
+from routing.deadlines import case_clock_fields
+from routing.events import case_event_add
+from routing.models import Case, CaseEvent
+from routing.outbox import outbox_enqueue
+
+S = Case.Status
+
+#: The only status changes there are; anything else is a ``CaseTransitionError``.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.ASSIGNED, S.CONTACTED, S.REFERRED, S.CLOSED}),
+    S.ASSIGNED: frozenset({S.NEW, S.CONTACTED, S.REFERRED, S.CLOSED}),
+    S.CONTACTED: frozenset({S.IN_PROGRESS, S.REFERRED, S.CLOSED}),
+    S.IN_PROGRESS: frozenset({S.REFERRED, S.CLOSED}),
+    S.REFERRED: frozenset({S.NEW, S.ASSIGNED, S.CONTACTED, S.REFERRED, S.CLOSED}),
+    S.CLOSED: frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS}),  # reopen
+}
+
+HANDLING_ROLES = {Role.HANDLER, Role.COORDINATOR, Role.ADMIN}
+
+
+class CaseActionError(Exception):
+    """A domain rule said no; ``message`` is translated and shown to the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class CaseTransitionError(CaseActionError):
+    pass
+
+
+def transition_allowed(from_status: str, to_status: str) -> bool:
+    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
+
+
+def case_actions_for(user, case: Case) -> frozenset[str]:
+    """What ``user`` may do with ``case`` now (the view shows these, the services enforce them).
+
+    Assumes ``case`` is already in the user's scope (``Case.objects.visible_to``).
+    """
+    role = scope_for(user).role
+    if role not in {*HANDLING_ROLES, Role.NATIONAL}:
+        return frozenset()
+    actions = {"note"}
+    if role not in HANDLING_ROLES:
+        return frozenset(actions)
+    status = case.status
+    if status == S.CLOSED:
+        actions.add("reopen")
+        return frozenset(actions)
+    actions |= {"close", "email"}
+    if role in {Role.HANDLER, Role.ADMIN}:
+        if case.handler_id is None and case.office_id is not None:
+            actions.add("claim")
+        if status in {S.NEW, S.ASSIGNED, S.REFERRED} and (
+            case.first_contact_at is None or status == S.REFERRED
+        ):
+            actions.add("first_contact")
+        if status == S.CONTACTED:
+            actions.add("start_work")
+    actions.add("refer")
+    if role in {Role.COORDINATOR, Role.ADMIN}:
+        actions |= {"reassign", "override_routing"}
+    return frozenset(actions)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _locked(case: Case) -> Case:
+    """Re-read the case under a row lock; the caller's copy may be stale."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _require(user, case: Case, action: str) -> None:
+    if action not in case_actions_for(user, case):
+        raise CaseActionError(_("Den åtgärden går inte att göra för ärendet just nu."))
+
+
+def _check_transition(case: Case, to_status: str) -> None:
+    if not transition_allowed(case.status, to_status):
+        raise CaseTransitionError(
+            _("Ett ärende med status ”%(from)s” kan inte bli ”%(to)s”.")
+            % {"from": S(case.status).label, "to": S(to_status).label}
+        )
+
+
+def _save(case: Case, fields: list[str]) -> None:
+    case.save(update_fields=[*fields, "updated_at"])
+
+
+def _sync(target: Case, source: Case) -> None:
+    """Let the caller's instance see what the service wrote."""
+    for f in Case._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+
+
+def _office_label(office: Office | None) -> str:
+    return office.name if office else ""
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email or user.get_username()
+
+
+# --------------------------------------------------------------------------- actions
+
+
+@transaction.atomic
+def case_claim(*, case: Case, user) -> Case:
+    """A handler takes a case from the office queue. The clock keeps running."""
+    locked = _locked(case)
+    _require(user, locked, "claim")
+    if locked.handler_id is not None:
+        raise CaseActionError(_("Ärendet har redan tagits av en annan handläggare."))
+    fields = ["handler"]
+    old_status = locked.status
+    locked.handler = user
+    if locked.status in {S.NEW, S.REFERRED}:
+        _check_transition(locked, S.ASSIGNED)
+        locked.status = S.ASSIGNED
+        fields.append("status")
+    _save(locked, fields)
+    case_event_add(
+        case=locked, kind="claimed", user=user, from_value=old_status, to_value=locked.status
+    )
+    _sync(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_record_first_contact(*, case: Case, user, channel: str, at: datetime) -> Case:
+    """The handler reached the company. Goal met when ``at`` <= the original deadline.
+
+    On a referred case that already had first contact, this records the receiving office's
+    acknowledgement instead; the company's first contact stays what it was.
+    """
+    if timezone.is_naive(at):
+        raise ValueError("at must be timezone-aware")
+    if channel not in Case.Channel.values:
+        raise CaseActionError(_("Välj hur kontakten togs."))
+    locked = _locked(case)
+    _require(user, locked, "first_contact")
+    now = timezone.now()
+    if at > now:
+        raise CaseActionError(_("Tidpunkten för kontakten kan inte ligga i framtiden."))
+    if at < locked.created_at:
+        raise CaseActionError(_("Kontakten kan inte ha tagits innan frågan kom in."))
+    old_status = locked.status
+    _check_transition(locked, S.CONTACTED)
+    locked.status = S.CONTACTED
+    fields = ["status"]
+    if locked.handler_id is None:
+        locked.handler = user
+        fields.append("handler")
+    if locked.first_contact_at is None:
+        locked.first_contact_at = at
+        locked.first_contact_channel = channel
+        locked.first_contact_by = user
+        fields += ["first_contact_at", "first_contact_channel", "first_contact_by"]
+        kind = "first_contact"
+    else:
+        kind = "referral_acknowledged"
+    _save(locked, fields)
+    case_event_add(
+        case=locked,
+        kind=kind,
+        user=user,
+        from_value=old_status,
+        to_value=S.CONTACTED,
+        data={
+            "channel": channel,
+            "at": at.isoformat(),
+            "in_time": at <= locked.original_deadline_at,
+        },
+    )
+    _sync(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_start_work(*, case: Case, user) -> Case:
+    locked = _locked(case)
+    _require(user, locked, "start_work")
+    old_status = locked.status
+    _check_transition(locked, S.IN_PROGRESS)
+    locked.status = S.IN_PROGRESS
+    _save(locked, ["status"])
+    case_event_add(
+        case=locked, kind="status_changed", user=user, from_value=old_status, to_value=S.IN_PROGRESS
+    )
+    _sync(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_refer(*, case: Case, user, office: Office, reason: str) -> Case:
+    """Forward to another actor's office ("hänvisad till annan aktör").
+
+    The receiving office gets its own acknowledgement deadline counted from now; the company's
+    ``original_deadline_at`` is untouched so the indicator still measures the first promise.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise CaseActionError(_("Ange varför ärendet hänvisas."))
+    locked = _locked(case)
+    _require(user, locked, "refer")
+    if office.pk == locked.office_id:
+        raise CaseActionError(_("Välj ett annat kontor än det som har ärendet."))
+    old_status, old_office = locked.status, locked.office
+    _check_transition(locked, S.REFERRED)
+    now = timezone.now()
+    clock = case_clock_fields(now)
+    locked.status = S.REFERRED
+    locked.office = office
+    locked.assigned_actor_id = office.actor_id
+    locked.handler = None
+    locked.in_triage = False
+    locked.deadline_at = clock["deadline_at"]
+    locked.deadline_trace = clock["deadline_trace"]
+    locked.calendar_version = clock["calendar_version"]
+    locked.reminder_at = clock["reminder_at"]
+    locked.national_escalation_at = clock["national_escalation_at"]
+    _save(
+        locked,
+        [
+            "status",
+            "office",
+            "assigned_actor",
+            "handler",
+            "in_triage",
+            "deadline_at",
+            "deadline_trace",
+            "calendar_version",
+            "reminder_at",
+            "national_escalation_at",
+        ],
+    )
+    case_event_add(
+        case=locked,
+        kind="referred",
+        user=user,
+        from_value=_office_label(old_office),
+        to_value=office.name,
+        message=reason,
+        data={
+            "from_status": old_status,
+            "from_office": old_office.pk if old_office else None,
+            "to_office": office.pk,
+            "deadline_at": locked.deadline_at.isoformat(),
+        },
+    )
+    if office.email:
+        context = {"case": locked, "reason": reason, "url": _case_url(locked)}
+        with translation.override("sv"):
+            outbox_enqueue(
+                to=office.email,
+                subject=render_to_string("routing/email/staff_referral.subject.txt", context),
+                body_text=render_to_string("routing/email/staff_referral.txt", context),
+                body_html=render_to_string("routing/email/staff_referral.html", context),
+                kind="staff_referral",
+                case=locked,
+                staff=True,
+            )
+    _sync(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, user, outcome: str, note: str = "") -> Case:
+    if outcome not in Case.Outcome.values:
+        raise CaseActionError(_("Ange ett utfall för att avsluta ärendet."))
+    locked = _locked(case)
+    _require(user, locked, "close")
+    old_status = locked.status
+    _check_transition(locked, S.CLOSED)
+    locked.status = S.CLOSED
+    locked.outcome = outcome
+    locked.closed_at = timezone.now()
+    _save(locked, ["status", "outcome", "closed_at"])
+    case_event_add(
+        case=locked,
+        kind="closed",
+        user=user,
+        from_value=old_status,
+        to_value=S.CLOSED,
+        message=note.strip(),
+        data={"outcome": outcome},
+    )
+    _sync(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, user, reason: str) -> Case:
+    reason = reason.strip()
+    if not reason:
+        raise CaseActionError(_("Ange varför ärendet öppnas igen."))
+    locked = _locked(case)
+    _require(user, locked, "reopen")
+    if locked.first_contact_at is not None:
+        target = S.IN_PROGRESS
+    elif locked.handler_id is not None:
+        target = S.ASSIGNED
+    else:
+        target = S.NEW
+    _check_transition(locked, target)
+    old_outcome = locked.outcome
+    locked.status = target
+    locked.outcome = ""
+    locked.closed_at = None
+    _save(locked, ["status", "outcome", "closed_at"])
+    case_event_add(
+        case=locked,
+        kind="reopened",
+        user=user,
+        from_value=S.CLOSED,
+        to_value=target,
+        message=reason,
+        data={"previous_outcome": old_outcome},
+    )
+    _sync(case, locked)
+    return case
+
+
+def _check_county_office(case: Case, office: Office) -> None:
+    if not office.counties_served.filter(pk=case.county_id).exists() and not office.is_national:
+        raise CaseActionError(_("Kontoret betjänar inte ärendets län."))
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, user, office: Office, handler=None) -> Case:
+    """Coordinator: move the case to any office (and optionally handler) in the county.
+
+    The deadline is not touched: the company is still waiting.
+    """
+    locked = _locked(case)
+    _require(user, locked, "reassign")
+    _check_county_office(locked, office)
+    if (
+        handler is not None
+        and not StaffProfile.objects.filter(
+            user=handler, role=StaffProfile.Role.HANDLER, office=office
+        ).exists()
+    ):
+        raise CaseActionError(_("Handläggaren arbetar inte på det valda kontoret."))
+    old = f"{_office_label(locked.office)} / {_user_label(locked.handler)}".strip(" /")
+    old_status = locked.status
+    locked.office = office
+    locked.assigned_actor_id = office.actor_id
+    locked.handler = handler
+    locked.in_triage = False
+    fields = ["office", "assigned_actor", "handler", "in_triage"]
+    target = None
+    if handler is not None and locked.status in {S.NEW, S.REFERRED}:
+        target = S.ASSIGNED
+    elif handler is None and locked.status == S.ASSIGNED:
+        target = S.NEW
+    if target:
+        _check_transition(locked, target)
+        locked.status = target
+        fields.append("status")
+    _save(locked, fields)
+    case_event_add(
+        case=locked,
+        kind="reassigned",
+        user=user,
+        from_value=old,
+        to_value=f"{office.name} / {_user_label(handler)}".strip(" /"),
+        data={
+            "office": office.pk,
+            "handler": handler.pk if handler else None,
+            "from_status": old_status,
+            "to_status": locked.status,
+        },
+    )
+    _sync(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_override_routing(*, case: Case, user, office: Office, reason: str) -> Case:
+    """Coordinator: replace the routing engine's choice with another actor's office."""
+    reason = reason.strip()
+    if not reason:
+        raise CaseActionError(_("Ange varför vägledningen ändras."))
+    locked = _locked(case)
+    _require(user, locked, "override_routing")
+    _check_county_office(locked, office)
+    if office.pk == locked.office_id:
+        raise CaseActionError(_("Välj ett annat kontor än det som har ärendet."))
+    old_office, old_actor_id = locked.office, locked.assigned_actor_id
+    locked.office = office
+    locked.assigned_actor_id = office.actor_id
+    locked.handler = None
+    locked.in_triage = False
+    decision = dict(locked.routing_decision or {})
+    decision["override"] = {
+        "by": user.pk,
+        "at": timezone.now().isoformat(),
+        "from_actor": old_actor_id,
+        "from_office": old_office.pk if old_office else None,
+        "to_actor": office.actor_id,
+        "to_office": office.pk,
+        "reason": reason,
+    }
+    locked.routing_decision = decision
+    fields = ["office", "assigned_actor", "handler", "in_triage", "routing_decision"]
+    if locked.status == S.ASSIGNED:
+        _check_transition(locked, S.NEW)
+        locked.status = S.NEW
+        fields.append("status")
+    _save(locked, fields)
+    case_event_add(
+        case=locked,
+        kind="routing_overridden",
+        user=user,
+        from_value=_office_label(old_office),
+        to_value=office.name,
+        message=reason,
+        data=decision["override"],
+    )
+    _sync(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, user, text: str) -> CaseEvent:
+    """An internal note; never shown to the company and never stops the clock."""
+    text = text.strip()
+    if not text:
+        raise CaseActionError(_("Skriv en anteckning."))
+    locked = _locked(case)
+    _require(user, locked, "note")
+    return case_event_add(case=locked, kind="note", user=user, message=text, internal=True)
+
+
+@transaction.atomic
+def case_email_company(*, case: Case, user, subject: str, body: str) -> CaseEvent:
+    """E-mail the company through the outbox; visible in the history as non-internal.
+
+    Sending an e-mail is not first contact by itself: the handler records that separately.
+    """
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise CaseActionError(_("Ange både ämne och meddelande."))
+    locked = _locked(case)
+    _require(user, locked, "email")
+    profile = getattr(user, "staff_profile", None)
+    context = {
+        "case": locked,
+        "subject": subject,
+        "body": body,
+        "sender_name": _user_label(user),
+        "office": profile.office if profile and profile.office_id else locked.office,
+    }
+    with translation.override(locked.language or settings.LANGUAGE_CODE):
+        text = render_to_string("routing/email/staff_message_to_company.txt", context)
+        html = render_to_string("routing/email/staff_message_to_company.html", context)
+    message = outbox_enqueue(
+        to=locked.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=locked.language or "sv",
+        kind="company_message",
+        case=locked,
+    )
+    return case_event_add(
+        case=locked,
+        kind="email_company",
+        user=user,
+        to_value=locked.email,
+        message=f"{subject}\n\n{body}",
+        internal=False,
+        data={"outbox": message.pk, "subject": subject},
+    )
+
+
+def _case_url(case: Case) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("case-detail", args=[case.reference])

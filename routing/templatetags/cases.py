@@ -1,0 +1,116 @@
+"""Template helpers for the case lists: working time left as text, the clock's running window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from routing.clock import STOCKHOLM, is_working_day
+
+register = template.Library()
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(abs(int(seconds)), 3600)
+    minutes = rest // 60
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+@register.filter
+def working_left(seconds: int) -> str:
+    """'3 h 05 min kvar' or 'Försenat 1 h 20 min' (working time, the clock's own measure)."""
+    if seconds is None:
+        return ""
+    if seconds > 0:
+        return _("%(duration)s kvar") % {"duration": _duration(seconds)}
+    return _("Försenat %(duration)s") % {"duration": _duration(seconds)}
+
+
+@register.simple_tag
+def clock_runs_until(now=None) -> str:
+    """Until when the working-day clock runs uninterrupted (ISO), or '' while it is stopped.
+
+    The countdown script only counts down inside this window, so it never runs through a
+    weekend or holiday; a reload brings the server's exact figure.
+    """
+    now = now or timezone.now()
+    today = now.astimezone(STOCKHOLM).date()
+    if not is_working_day(today):
+        return ""
+    midnight = timezone.make_aware(
+        timezone.datetime.combine(today + timedelta(days=1), timezone.datetime.min.time()),
+        STOCKHOLM,
+    )
+    return midnight.isoformat()
+
+
+EVENT_LABELS = {
+    "created": _lazy("Frågan kom in"),
+    "claimed": _lazy("Tog ärendet"),
+    "first_contact": _lazy("Första kontakt"),
+    "referral_acknowledged": _lazy("Mottagande kontor har kontaktat företaget"),
+    "status_changed": _lazy("Status ändrad"),
+    "referred": _lazy("Hänvisat till annan aktör"),
+    "closed": _lazy("Avslutat"),
+    "reopened": _lazy("Öppnat igen"),
+    "reassigned": _lazy("Omfördelat"),
+    "routing_overridden": _lazy("Vägledningen ändrad"),
+    "note": _lazy("Intern anteckning"),
+    "email_company": _lazy("E-post till företaget"),
+    "escalated": _lazy("Eskalerat"),
+    "deadline_recomputed": _lazy("Fristen räknades om"),
+}
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return str(EVENT_LABELS.get(kind, kind))
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """Status codes in event from/to values shown as their labels; other values as they are."""
+    from routing.models import Case
+
+    try:
+        return str(Case.Status(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    from routing.models import Case
+
+    try:
+        return str(Case.Channel(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    from routing.models import Case
+
+    try:
+        return str(Case.Outcome(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def as_text(value) -> str:
+    """A routing-decision item (dict, list or scalar, written elsewhere) as a short text."""
+    if isinstance(value, dict):
+        name = value.get("name") or value.get("actor_name") or value.get("actor") or ""
+        actor_type = value.get("actor_type") or value.get("code") or ""
+        reason = value.get("reason") or value.get("explanation") or value.get("rule") or ""
+        parts = [str(p) for p in (name or actor_type, reason) if p]
+        return " – ".join(parts) if parts else ", ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)

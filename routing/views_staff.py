@@ -1,0 +1,303 @@
+"""Staff pages: the handler inbox, the case page and its actions, coordinator and national lists.
+
+Thin views: access (scoped queryset, 404 outside scope) → form → one service → render/redirect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from regions.access import Role, scope_for
+from routing import selectors, services
+from routing.clock import working_time_between
+from routing.escalation import sweep_health
+from routing.forms_staff import (
+    CaseFilterForm,
+    CloseForm,
+    EmailCompanyForm,
+    EmptyActionForm,
+    FirstContactForm,
+    NoteForm,
+    OverrideRoutingForm,
+    ReassignForm,
+    ReferForm,
+    ReopenForm,
+)
+from routing.models import Case
+
+PAGE_SIZE = 50
+
+
+def _require_role(user, *roles: Role):
+    """Other roles get 404 like an out-of-scope object: no hint that the page exists."""
+    scope = scope_for(user)
+    if scope.role not in roles:
+        raise Http404
+    return scope
+
+
+@dataclass
+class Row:
+    """A case in a list with its working time left (negative when overdue)."""
+
+    case: Case
+    left_seconds: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.case.first_contact_at is None and self.case.is_open and self.left_seconds <= 0
+
+
+def _rows(cases, now) -> list[Row]:
+    return [
+        Row(case, int(working_time_between(now, case.deadline_at).total_seconds()))
+        for case in cases
+    ]
+
+
+def _page(request, queryset, now):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("sida"))
+    page.rows = _rows(page.object_list, now)
+    return page
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@login_required
+def handler_inbox(request):
+    _require_role(request.user, Role.HANDLER)
+    now = timezone.now()
+    filter_form = CaseFilterForm(request.GET or None)
+    filters = filter_form.filters() if request.GET else {}
+    mine = selectors.apply_case_filters(selectors.inbox_my_cases(request.user), now=now, **filters)
+    queue = selectors.apply_case_filters(
+        selectors.inbox_office_queue(request.user), now=now, **filters
+    )
+    return render(
+        request,
+        "routing/cases/inbox.html",
+        {
+            "filter_form": filter_form,
+            "mine": _rows(mine.order_by("deadline_at")[:200], now),
+            "queue": _rows(queue.order_by("deadline_at")[:200], now),
+            "now": now,
+        },
+    )
+
+
+@login_required
+def coordinator_cases(request):
+    _require_role(request.user, Role.COORDINATOR, Role.ADMIN)
+    now = timezone.now()
+    filter_form = CaseFilterForm(request.GET or None)
+    filters = filter_form.filters() if request.GET else {}
+    queryset = selectors.apply_case_filters(
+        selectors.county_cases(request.user), now=now, **filters
+    ).order_by("deadline_at")
+    return render(
+        request,
+        "routing/cases/coordinator_list.html",
+        {
+            "filter_form": filter_form,
+            "page": _page(request, queryset, now),
+            "title": _("Länets ärenden"),
+            "caption": _("Alla ärenden i länet, tidigast frist först"),
+            "list_kind": "all",
+            "now": now,
+        },
+    )
+
+
+@login_required
+def coordinator_triage(request):
+    _require_role(request.user, Role.COORDINATOR, Role.ADMIN)
+    now = timezone.now()
+    queryset = selectors.triage_queue(request.user).order_by("deadline_at")
+    return render(
+        request,
+        "routing/cases/coordinator_list.html",
+        {
+            "page": _page(request, queryset, now),
+            "title": _("Triagekö"),
+            "caption": _("Frågor som ingen regel kunde placera, tidigast frist först"),
+            "list_kind": "triage",
+            "now": now,
+        },
+    )
+
+
+@login_required
+def coordinator_overdue(request):
+    _require_role(request.user, Role.COORDINATOR, Role.ADMIN)
+    now = timezone.now()
+    queryset = selectors.overdue_cases(request.user, now=now)
+    return render(
+        request,
+        "routing/cases/coordinator_list.html",
+        {
+            "page": _page(request, queryset, now),
+            "title": _("Försenade ärenden"),
+            "caption": _("Ärenden utan första kontakt efter fristen, eskalerade först"),
+            "list_kind": "overdue",
+            "now": now,
+        },
+    )
+
+
+@login_required
+def national_overdue(request):
+    _require_role(request.user, Role.NATIONAL, Role.ADMIN)
+    now = timezone.now()
+    queryset = selectors.national_overdue_cases(request.user)
+    return render(
+        request,
+        "routing/cases/national_overdue.html",
+        {"page": _page(request, queryset, now), "sweep": sweep_health(now), "now": now},
+    )
+
+
+# --------------------------------------------------------------------------- case page
+
+
+ACTION_FORMS = {
+    "claim": (EmptyActionForm, False),
+    "first_contact": (FirstContactForm, True),
+    "start_work": (EmptyActionForm, False),
+    "refer": (ReferForm, True),
+    "close": (CloseForm, False),
+    "reopen": (ReopenForm, False),
+    "reassign": (ReassignForm, True),
+    "override_routing": (OverrideRoutingForm, True),
+    "note": (NoteForm, False),
+    "email": (EmailCompanyForm, False),
+}
+
+
+def _form(action: str, case: Case, data=None):
+    form_class, needs_case = ACTION_FORMS[action]
+    kwargs = {"case": case} if needs_case else {}
+    return form_class(data, prefix=action, **kwargs)
+
+
+def _run_action(action: str, *, case: Case, user, data: dict):
+    if action == "claim":
+        services.case_claim(case=case, user=user)
+        return _("Du har tagit ärendet.")
+    if action == "first_contact":
+        services.case_record_first_contact(
+            case=case, user=user, channel=data["channel"], at=data["at"]
+        )
+        return _("Första kontakt är registrerad.")
+    if action == "start_work":
+        services.case_start_work(case=case, user=user)
+        return _("Ärendet pågår.")
+    if action == "refer":
+        services.case_refer(case=case, user=user, office=data["office"], reason=data["reason"])
+        return _("Ärendet är hänvisat.")
+    if action == "close":
+        services.case_close(case=case, user=user, outcome=data["outcome"], note=data["note"])
+        return _("Ärendet är avslutat.")
+    if action == "reopen":
+        services.case_reopen(case=case, user=user, reason=data["reason"])
+        return _("Ärendet är öppnat igen.")
+    if action == "reassign":
+        services.case_reassign(case=case, user=user, office=data["office"], handler=data["handler"])
+        return _("Ärendet är omfördelat.")
+    if action == "override_routing":
+        services.case_override_routing(
+            case=case, user=user, office=data["office"], reason=data["reason"]
+        )
+        return _("Vägledningen är ändrad.")
+    if action == "note":
+        services.case_add_note(case=case, user=user, text=data["text"])
+        return _("Anteckningen är sparad.")
+    if action == "email":
+        services.case_email_company(
+            case=case, user=user, subject=data["subject"], body=data["body"]
+        )
+        return _("Meddelandet till företaget är köat för utskick.")
+    raise Http404
+
+
+def _render_case(request, case: Case, *, bound: tuple[str, object] | None = None, status=200):
+    scope = _require_role(request.user, Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN)
+    now = timezone.now()
+    allowed = services.case_actions_for(request.user, case)
+    forms = {action: _form(action, case) for action in ACTION_FORMS if action in allowed}
+    if bound:
+        forms[bound[0]] = bound[1]
+    events = list(case.events.select_related("actor_user").order_by("at", "id"))
+    decision = case.routing_decision if isinstance(case.routing_decision, dict) else {}
+    return render(
+        request,
+        "routing/cases/detail.html",
+        {
+            "case": case,
+            "row": Row(case, int(working_time_between(now, case.deadline_at).total_seconds())),
+            "forms": forms,
+            "events": events,
+            "decision": decision,
+            "matches": _as_list(decision.get("matches")),
+            "alternatives": _as_list(decision.get("alternatives")),
+            "explanation": decision.get("explanation") or decision.get("summary") or "",
+            "override": decision.get("override")
+            if isinstance(decision.get("override"), dict)
+            else None,
+            "show_trace": scope.role in {Role.COORDINATOR, Role.NATIONAL, Role.ADMIN},
+            "escalations": list(case.escalations.order_by("level")),
+            "now": now,
+        },
+        status=status,
+    )
+
+
+def _as_list(value) -> list:
+    """The routing decision is JSON written by another module: render whatever shape it has."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value]
+    return []
+
+
+@login_required
+def case_detail(request, reference: str):
+    _require_role(request.user, Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN)
+    case = selectors.case_get_for_user(request.user, reference)
+    return _render_case(request, case)
+
+
+@login_required
+@require_POST
+def case_action(request, reference: str, action: str):
+    _require_role(request.user, Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN)
+    case = selectors.case_get_for_user(request.user, reference)
+    if action not in ACTION_FORMS:
+        raise Http404
+    form = _form(action, case, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Rätta felen i formuläret nedan."))
+        return _render_case(request, case, bound=(action, form), status=400)
+    try:
+        done = _run_action(action, case=case, user=request.user, data=form.cleaned_data)
+    except services.CaseActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("case-detail", reference=case.reference)
+    messages.success(request, done)
+    if (
+        action in {"refer", "reassign", "override_routing"}
+        and not selectors.cases_visible_to(request.user).filter(pk=case.pk).exists()
+    ):
+        # The case left the user's scope (e.g. referred to another office).
+        return redirect("dashboard")
+    return redirect("case-detail", reference=case.reference)

@@ -1,0 +1,131 @@
+"""The transactional outbox: the row commits with the change, is sent once, retried with
+backoff when the mail server fails, and re-sent by the periodic task once due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+
+from routing.clock import STOCKHOLM
+from routing.models import OutboxMessage
+from routing.outbox import (
+    MAX_ATTEMPTS,
+    OutboxSendError,
+    outbox_enqueue,
+    outbox_resend_pending,
+    outbox_send,
+    retry_delay,
+)
+from routing.tasks import send_outbox_message
+
+NOW = datetime(2026, 6, 3, 10, 0, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def dead_smtp(settings):
+    """A real SMTP backend against a port nobody listens on: the send genuinely fails."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+
+
+def enqueue(**kwargs) -> OutboxMessage:
+    return outbox_enqueue(
+        to="foretag@example.se",
+        subject="Tack för din fråga",
+        body_text="Vi hör av oss.",
+        kind="receipt",
+        **kwargs,
+    )
+
+
+def test_row_is_written_in_the_callers_transaction_and_dispatched_after_commit(
+    db, frozen, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = enqueue()
+    assert message.state == OutboxMessage.State.PENDING
+    assert len(callbacks) == 1
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        enqueue()
+        raise Rollback
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_send_marks_sent_and_never_sends_twice(db, frozen):
+    message = enqueue()
+    assert outbox_send(message.pk) is True
+    assert outbox_send(message.pk) is False
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert (message.state, message.attempts, message.sent_at) == ("sent", 1, NOW)
+
+
+def test_staff_messages_are_held_until_working_hours(db):
+    saturday_night = datetime(2026, 6, 6, 21, 0, tzinfo=STOCKHOLM)
+    with time_machine.travel(saturday_night, tick=False):
+        message = enqueue(staff=True)
+        assert outbox_send(message.pk) is False
+        assert outbox_resend_pending() == 0
+    assert message.send_after == datetime(2026, 6, 8, 8, 0, tzinfo=STOCKHOLM)
+    assert mail.outbox == []
+
+
+def test_failed_send_records_the_error_and_backs_off(db, frozen, dead_smtp):
+    message = enqueue()
+    with pytest.raises(OutboxSendError) as error:
+        outbox_send(message.pk)
+    assert error.value.retry_in == timedelta(seconds=30)
+    message.refresh_from_db()
+    assert message.state == "pending"
+    assert message.attempts == 1
+    assert message.last_error
+    assert message.send_after == NOW + timedelta(seconds=30)
+    # Not due again until the backoff has passed.
+    assert outbox_send(message.pk) is False
+    assert [retry_delay(n) for n in (1, 2, 3)] == [
+        timedelta(seconds=30),
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+    ]
+    assert retry_delay(20) == timedelta(hours=1)
+
+
+def test_gives_up_after_max_attempts(db, frozen, dead_smtp):
+    message = enqueue()
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=MAX_ATTEMPTS - 1)
+    assert outbox_send(message.pk) is False
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == ("failed", MAX_ATTEMPTS)
+
+
+def test_task_retries_then_the_periodic_resend_delivers(
+    db, frozen, dead_smtp, eager_celery, settings
+):
+    message = enqueue()
+    # Eager Celery runs the retry at once: it finds the row not yet due and leaves it alone.
+    send_outbox_message.apply(args=[message.pk], throw=False)
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == ("pending", 1)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    frozen.shift(timedelta(seconds=29))
+    assert outbox_resend_pending() == 0
+    frozen.shift(timedelta(seconds=1))
+    assert outbox_resend_pending() == 1
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == ("sent", 2)
+    assert len(mail.outbox) == 1
