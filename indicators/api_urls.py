@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from indicators.api import IndicatorsApi
+
+urlpatterns = [
+    path("indicators/", IndicatorsApi.as_view(), name="api-indicators"),
+]

@@ -69,3 +69,118 @@ class ActivityParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_number} @ {self.activity_id}"
+
+
+class SurveyInvitation(models.Model):
+    """A follow-up survey sent to the company of a closed case; one per case and kind.
+
+    The link carries a signed token of this row's id, so the company needs no account.
+    """
+
+    class Kind(models.TextChoices):
+        FOLLOWUP = "followup", _("Uppföljning efter avslutat ärende")
+        EFFECT = "effect", _("Effektfråga efter sex månader")
+
+    case = models.ForeignKey(
+        "routing.Case", on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("skickad"))
+    language = models.CharField(max_length=2, default="sv")
+
+    class Meta:
+        verbose_name = _("enkätinbjudan")
+        verbose_name_plural = _("enkätinbjudningar")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="one_invitation_per_case_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class SurveyResponse(models.Model):
+    """The company's answer. At most one per case and kind (the invitation is one-to-one)."""
+
+    class RightActor(models.TextChoices):
+        YES = "yes", _("Ja")
+        NO = "no", _("Nej")
+        DONT_KNOW = "dont_know", _("Vet ej")
+
+    class GotHelp(models.TextChoices):
+        YES = "yes", _("Ja")
+        PARTLY = "partly", _("Delvis")
+        NO = "no", _("Nej")
+
+    class WentOn(models.TextChoices):
+        EXPORTING = "exporting", _("Ja, vi exporterar")
+        PREPARING = "preparing", _("Ja, vi förbereder")
+        NO = "no", _("Nej")
+
+    invitation = models.OneToOneField(
+        SurveyInvitation, on_delete=models.CASCADE, related_name="response"
+    )
+    # Denormalised from the invitation so indicator aggregates need one join less.
+    case = models.ForeignKey(
+        "routing.Case", on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    kind = models.CharField(max_length=10, choices=SurveyInvitation.Kind.choices)
+    answered_at = models.DateTimeField(_("besvarad"))
+    right_actor_in_time = models.CharField(
+        _("Kom ni i kontakt med rätt aktör inom en arbetsdag?"),
+        max_length=10,
+        choices=RightActor.choices,
+        blank=True,
+    )
+    got_help = models.CharField(
+        _("Fick ni den hjälp ni behövde?"), max_length=10, choices=GotHelp.choices, blank=True
+    )
+    went_on = models.CharField(
+        _("Har ni gått vidare med export eller internationalisering?"),
+        max_length=10,
+        choices=WentOn.choices,
+        blank=True,
+    )
+    comment = models.TextField(_("Övriga synpunkter"), blank=True)
+
+    class Meta:
+        verbose_name = _("enkätsvar")
+        verbose_name_plural = _("enkätsvar")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="one_response_per_case_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class MysteryShopperTest(models.Model):
+    """A test question (tillgänglighetsmätning) that enters the normal flow as a case.
+
+    Handlers see an ordinary case (`Case.is_test` is never shown to them); the report compares
+    who made first contact, and when, with the actor national staff expected.
+    """
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="mystery_tests")
+    case = models.OneToOneField(
+        "routing.Case", on_delete=models.PROTECT, related_name="mystery_test"
+    )
+    expected_actor_type = models.ForeignKey(
+        "regions.ActorType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("förväntad aktör"),
+    )
+    note = models.TextField(_("anteckning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tillgänglighetsmätning")
+        verbose_name_plural = _("tillgänglighetsmätningar")
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.case_id}"

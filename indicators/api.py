@@ -1,0 +1,110 @@
+"""GET /api/v1/indicators/?county=&from=&to= — coordinators (own county) and national staff."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from indicators import definitions as d
+from indicators.selectors import county_for_detail, dashboard_access, default_period
+
+
+class IndicatorQuerySerializer(serializers.Serializer):
+    county = serializers.CharField(required=False, max_length=2)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "from" is a Python keyword, so the fields are added by name.
+        fields["from"] = serializers.DateField(required=False)
+        fields["to"] = serializers.DateField(required=False)
+        return fields
+
+    def validate(self, attrs):
+        start, end = attrs.get("from"), attrs.get("to")
+        if bool(start) != bool(end):
+            raise serializers.ValidationError("Give both from and to, or neither.")
+        if start and end < start:
+            raise serializers.ValidationError({"to": "Must not be before from."})
+        attrs["period"] = d.Period(start, end) if start else default_period()
+        return attrs
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    group = serializers.CharField()
+    unit = serializers.CharField()
+    value = serializers.FloatField(
+        allow_null=True, help_text="Share 0–1, count, or hours; null if missing or too few."
+    )
+    numerator = serializers.IntegerField(allow_null=True)
+    denominator = serializers.IntegerField(allow_null=True)
+    too_few_answers = serializers.BooleanField()
+    goal = serializers.FloatField(allow_null=True)
+
+
+class IndicatorResultSerializer(serializers.Serializer):
+    county = serializers.CharField(allow_null=True, help_text="County code; null = whole country.")
+    county_name = serializers.CharField(allow_null=True)
+    start = serializers.DateField(source="period.start")
+    end = serializers.DateField(source="period.end")
+    indicators = IndicatorValueSerializer(many=True)
+
+
+def _item(ind: d.Indicator, value) -> dict:
+    item = {
+        "key": ind.key,
+        "label": str(ind.label),
+        "group": str(ind.group),
+        "unit": str(ind.unit),
+        "value": value,
+        "numerator": None,
+        "denominator": None,
+        "too_few_answers": False,
+        "goal": ind.goal,
+    }
+    if isinstance(value, d.Share):
+        item.update(
+            value=None if value.ratio is None else round(value.ratio, 4),
+            too_few_answers=value.too_few,
+            # Suppressed cells do not reveal their small counts either.
+            numerator=None if value.too_few else value.numerator,
+            denominator=None if value.too_few else value.denominator,
+        )
+    return item
+
+
+class IndicatorsApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("county", OpenApiTypes.STR, description="County code, e.g. 12"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (inclusive)"),
+        ],
+        responses=IndicatorResultSerializer,
+        description="All indicators for a county or (national staff) the whole country. "
+        "Coordinators get their own county; another county answers 404.",
+    )
+    def get(self, request):
+        access = dashboard_access(request.user)
+        query = IndicatorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        code = query.validated_data.get("county")
+        county = None
+        if code:
+            _access, county = county_for_detail(request.user, code)
+        elif not access.is_national:
+            (code,) = sorted(access.detail_counties)
+            _access, county = county_for_detail(request.user, code)
+        period = query.validated_data["period"]
+        values = d.compute_all(county.code if county else None, period.start, period.end)
+        result = {
+            "county": county.code if county else None,
+            "county_name": county.name if county else None,
+            "period": period,
+            "indicators": [_item(ind, values[ind.key]) for ind in d.INDICATORS],
+        }
+        return Response(IndicatorResultSerializer(result).data)

@@ -1,0 +1,261 @@
+"""Exports: all indicators per county and period (CSV, XLSX) and the pseudonymised panel.
+
+The indicator table takes one grouped query per indicator whatever the amount of data. The
+panel streams one row per case and per activity participation, with the organisation number
+replaced by an HMAC keyed with ``settings.PSEUDONYM_KEY`` (stable across exports, so rows of one
+company link up, but not reversible without the key). Free text is never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from django.conf import settings
+from django.db.models import CharField, DateTimeField, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from indicators import definitions as d
+from indicators.models import ActivityParticipant, SurveyResponse
+from regions.models import County
+from routing.models import Case
+
+NATIONAL_CODE = "00"
+
+
+def _cell_values(ind: d.Indicator, value) -> list:
+    """One or two cells: shares are a percentage plus the base (denominator)."""
+    if ind.unit == d.Unit.SHARE:
+        if value is None:
+            return ["", ""]
+        if value.too_few:
+            return [_("för få svar"), ""]
+        return ["" if value.percent is None else value.percent, value.denominator]
+    return ["" if value is None else value]
+
+
+def indicator_headers() -> list[str]:
+    headers = [_("Länskod"), _("Län"), _("Från och med"), _("Till och med")]
+    for ind in d.INDICATORS:
+        label = str(ind.label)
+        if ind.unit == d.Unit.SHARE:
+            headers += [f"{label} (%)", f"{label} – " + _("underlag (antal)")]
+        else:
+            headers.append(label)
+    return headers
+
+
+def indicator_rows(county_codes: list[str] | None, period: d.Period) -> list[list]:
+    """Rows per county (``None``: every county plus the whole country first)."""
+    counties = County.objects.order_by("code")
+    if county_codes is not None:
+        counties = counties.filter(code__in=county_codes)
+    counties = list(counties)
+    per_county = d.compute_by_county([c.code for c in counties], period.start, period.end)
+    rows = []
+    if county_codes is None:
+        national = d.compute_all(None, period.start, period.end)
+        rows.append(_row(NATIONAL_CODE, _("Hela landet"), period, national))
+    for county in counties:
+        rows.append(_row(county.code, county.name, period, per_county[county.code]))
+    return rows
+
+
+def _row(code: str, name: str, period: d.Period, values: dict) -> list:
+    row: list = [code, name, period.start.isoformat(), period.end.isoformat()]
+    for ind in d.INDICATORS:
+        row += _cell_values(ind, values[ind.key])
+    return row
+
+
+def indicators_csv(county_codes: list[str] | None, period: d.Period) -> bytes:
+    # Semicolons and a BOM: what Swedish Excel opens correctly with a double click.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(indicator_headers())
+    writer.writerows(indicator_rows(county_codes, period))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def indicators_xlsx(county_codes: list[str] | None, period: d.Period) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Indikatorer")
+    sheet.append(indicator_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in indicator_rows(county_codes, period):
+        sheet.append(row)
+    sheet.freeze_panes = "C2"
+    definitions = workbook.create_sheet(_("Definitioner"))
+    definitions.append([_("Nyckel"), _("Indikator"), _("Definition")])
+    for cell in definitions[1]:
+        cell.font = Font(bold=True)
+    for ind in d.INDICATORS:
+        definitions.append([ind.key, str(ind.label), " ".join((ind.__doc__ or "").split())])
+    definitions.append([])
+    definitions.append(
+        [
+            "",
+            _("Testärenden"),
+            _("Tillgänglighetsmätningar (testärenden) räknas aldrig i indikatorerna."),
+        ]
+    )
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# --------------------------------------------------------------------------- panel
+
+
+def pseudonym(org_number: str, key: str | None = None) -> str:
+    """Keyed hash of the organisation number without separators (HMAC-SHA256, 20 hex)."""
+    normalised = "".join(ch for ch in org_number if ch.isdigit())
+    secret = (key or settings.PSEUDONYM_KEY).encode()
+    return hmac.new(secret, normalised.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+PANEL_HEADERS = [
+    "company",
+    "county",
+    "record",
+    "question_date",
+    "first_contact_date",
+    "first_contact_in_time",
+    "closed_date",
+    "outcome",
+    "referred",
+    "survey_right_actor_in_time",
+    "survey_got_help",
+    "survey_answered_date",
+    "effect_went_on",
+    "effect_answered_date",
+    "activity_kind",
+    "activity_date",
+]
+
+
+def _day(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value.isoformat()
+    return timezone.localtime(value).date().isoformat()
+
+
+def _survey(kind: str, field: str, output=None):
+    return Subquery(
+        SurveyResponse.objects.filter(case=OuterRef("pk"), kind=kind).values(field)[:1],
+        output_field=output or CharField(),
+    )
+
+
+def panel_rows(cases, participants) -> Iterator[list]:
+    """Rows for the panel; ``cases``/``participants`` are already scoped and period-filtered."""
+    cache: dict[str, str] = {}
+
+    def company(org: str) -> str:
+        if org not in cache:
+            cache[org] = pseudonym(org)
+        return cache[org]
+
+    case_rows = (
+        cases.real()
+        .order_by()
+        .annotate(
+            s_right=_survey("followup", "right_actor_in_time"),
+            s_help=_survey("followup", "got_help"),
+            s_at=_survey("followup", "answered_at", DateTimeField()),
+            e_went=_survey("effect", "went_on"),
+            e_at=_survey("effect", "answered_at", DateTimeField()),
+        )
+        .values_list(
+            "org_number",
+            "county_id",
+            "created_at",
+            "first_contact_at",
+            "original_deadline_at",
+            "closed_at",
+            "outcome",
+            "status",
+            "s_right",
+            "s_help",
+            "s_at",
+            "e_went",
+            "e_at",
+        )
+    )
+    for (
+        org,
+        county,
+        created,
+        contact,
+        deadline,
+        closed,
+        outcome,
+        status,
+        s_right,
+        s_help,
+        s_at,
+        e_went,
+        e_at,
+    ) in case_rows.iterator(chunk_size=5000):
+        in_time = "" if contact is None else ("1" if contact <= deadline else "0")
+        yield [
+            company(org),
+            county,
+            "case",
+            _day(created),
+            _day(contact),
+            in_time,
+            _day(closed),
+            outcome,
+            "1" if status == Case.Status.REFERRED else "0",
+            s_right or "",
+            s_help or "",
+            _day(s_at),
+            e_went or "",
+            _day(e_at),
+            "",
+            "",
+        ]
+    part_rows = participants.order_by().values_list(
+        "org_number", "activity__county_id", "activity__kind", "activity__date"
+    )
+    for org, county, kind, day in part_rows.iterator(chunk_size=5000):
+        yield [company(org), county, "activity", *[""] * 11, kind, day.isoformat()]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def panel_csv_stream(cases, participants) -> Iterable[str]:
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(PANEL_HEADERS)
+    for row in panel_rows(cases, participants):
+        yield writer.writerow(row)
+
+
+def panel_sources(user, county_code: str | None, period: d.Period):
+    """Scoped querysets for the panel (cases via visible_to, activities via the same scope)."""
+    from indicators.selectors import activities_visible_to
+
+    cases = Case.objects.visible_to(user).filter(
+        created_at__gte=period.start_at, created_at__lt=period.end_at
+    )
+    activities = activities_visible_to(user).filter(date__gte=period.start, date__lte=period.end)
+    if county_code:
+        cases = cases.filter(county_id=county_code)
+        activities = activities.filter(county_id=county_code)
+    participants = ActivityParticipant.objects.filter(activity__in=activities.values("pk"))
+    return cases, participants

@@ -1,0 +1,242 @@
+"""Reads for dashboards, exports and activity lists, scoped through regions.access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from indicators import definitions as d
+from indicators.models import Activity, MysteryShopperTest
+from regions.access import Role, Scope, scope_for
+from regions.models import Actor, ActorType, County
+from routing.models import Case
+
+# --------------------------------------------------------------------------- periods
+
+PRESETS = ("this_year", "last_year", "last_12_months")
+
+
+def period_for_preset(preset: str, today: date | None = None) -> d.Period:
+    today = today or timezone.localdate()
+    if preset == "this_year":
+        return d.Period(date(today.year, 1, 1), today)
+    if preset == "last_year":
+        return d.Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
+    if preset == "last_12_months":
+        start = today.replace(day=1)
+        for _ in range(11):
+            start = (start - timedelta(days=1)).replace(day=1)
+        return d.Period(start, today)
+    raise ValueError(preset)
+
+
+def default_period() -> d.Period:
+    return period_for_preset("last_12_months")
+
+
+# --------------------------------------------------------------------------- access
+
+
+@dataclass(frozen=True)
+class DashboardAccess:
+    """What a user may see on the dashboards.
+
+    ``detail_counties``: counties whose full detail (trends, cases, actors, exports) they see;
+    ``None`` means all. Everyone with access sees every county's headline figures.
+    """
+
+    scope: Scope
+    detail_counties: frozenset[str] | None
+
+    @property
+    def is_national(self) -> bool:
+        return self.detail_counties is None
+
+    def may_see_detail(self, county_code: str) -> bool:
+        return self.detail_counties is None or county_code in self.detail_counties
+
+
+def dashboard_access(user) -> DashboardAccess:
+    """Coordinators (own county) and national staff/admins; everyone else gets 404."""
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return DashboardAccess(scope, None)
+    if scope.role == Role.COORDINATOR:
+        return DashboardAccess(scope, scope.county_codes)
+    raise Http404
+
+
+def national_access(user) -> DashboardAccess:
+    access = dashboard_access(user)
+    if not access.is_national:
+        raise Http404
+    return access
+
+
+def county_for_detail(user, code: str) -> tuple[DashboardAccess, County]:
+    """The county whose detail ``user`` asks for; 404 if missing or not theirs alike."""
+    access = dashboard_access(user)
+    if not access.may_see_detail(code):
+        raise Http404
+    try:
+        return access, County.objects.get(code=code)
+    except County.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --------------------------------------------------------------------------- dashboard reads
+
+
+def counties() -> list[County]:
+    return list(County.objects.order_by("code"))
+
+
+def case_workload(user, county_code: str) -> dict[str, int]:
+    """Open and overdue (no first contact, deadline passed) real cases right now."""
+    now = timezone.now()
+    qs = Case.objects.visible_to(user).real().open().filter(county_id=county_code)
+    return qs.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(first_contact_at__isnull=True, deadline_at__lt=now)),
+        waiting=Count("pk", filter=Q(first_contact_at__isnull=True)),
+    )
+
+
+ACTOR_INDICATORS = (
+    d.cases_received,
+    d.first_contact_in_time,
+    d.median_hours_to_first_contact,
+    d.escalations_level_2,
+)
+
+
+def actor_breakdown(county_code: str | None, period: d.Period) -> list[dict]:
+    """Rows per actor (in a county) or per actor type (nationally), one query per indicator."""
+    by_type = county_code is None
+    columns = {
+        ind.key: ind.by_actor(county_code, period.start, period.end, by_type=by_type)
+        for ind in ACTOR_INDICATORS
+    }
+    keys = set().union(*(values.keys() for values in columns.values()))
+    model = ActorType if by_type else Actor
+    names = dict(model.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))
+    rows = []
+    for key in keys:
+        rows.append(
+            {
+                "name": names.get(key) if key else None,
+                "values": {
+                    ind.key: columns[ind.key].get(key, ind.empty(period))
+                    for ind in ACTOR_INDICATORS
+                },
+            }
+        )
+    rows.sort(key=lambda r: (r["name"] is None, -r["values"]["cases_received"], r["name"] or ""))
+    return rows
+
+
+# --------------------------------------------------------------------------- activities
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    """Handlers: counties their office serves; coordinators: their county; national: all."""
+    scope = scope_for(user)
+    qs = Activity.objects.select_related("county").prefetch_related("actors")
+    if scope.sees_everything:
+        return qs
+    if scope.role in {Role.HANDLER, Role.COORDINATOR}:
+        return qs.filter(county_id__in=scope.county_codes)
+    return qs.none()
+
+
+def activity_counties_for(user) -> QuerySet[County]:
+    """Counties a user may register activities for (their own; national staff do not)."""
+    scope = scope_for(user)
+    if scope.role in {Role.HANDLER, Role.COORDINATOR}:
+        return County.objects.filter(code__in=scope.county_codes)
+    if scope.role == Role.ADMIN:
+        return County.objects.all()
+    return County.objects.none()
+
+
+def actors_for_counties(county_codes) -> QuerySet[Actor]:
+    """Actors with an office serving any of the counties (the partnership there)."""
+    return (
+        Actor.objects.filter(offices__counties_served__code__in=list(county_codes))
+        .select_related("actor_type")
+        .distinct()
+    )
+
+
+# --------------------------------------------------------------------------- mystery shopper
+
+
+def mystery_tests_for(user) -> QuerySet[MysteryShopperTest]:
+    """National staff and admins only: others get nothing (views answer 404)."""
+    if not scope_for(user).sees_everything:
+        return MysteryShopperTest.objects.none()
+    return MysteryShopperTest.objects.select_related(
+        "county", "case", "case__assigned_actor", "expected_actor_type"
+    )
+
+
+BASELINES = ((2016, 0.52), (2017, 0.40))
+
+
+def mystery_report(user) -> dict:
+    """Per county and per expected actor: tests where the right actor made first contact in
+    time, against the audit's baselines. Undecided tests (clock still running) are left out.
+
+    "Right actor" = the actor type of the person who recorded first contact (their office's
+    actor), falling back to the case's assigned actor when that is unknown.
+    """
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    now = timezone.now()
+    qs = mystery_tests_for(user).annotate(
+        contact_type=Coalesce(
+            F("case__first_contact_by__staff_profile__office__actor__actor_type_id"),
+            F("case__assigned_actor__actor_type_id"),
+        )
+    )
+    decided = Q(case__first_contact_at__isnull=False) | Q(case__original_deadline_at__lte=now)
+    success = Q(case__first_contact_at__lte=F("case__original_deadline_at")) & Q(
+        contact_type=F("expected_actor_type_id")
+    )
+    aggregates = {
+        "tests": Count("pk"),
+        "decided": Count("pk", filter=decided),
+        "success": Count("pk", filter=success),
+    }
+
+    def finish(row):
+        share = d.Share(row["success"], row["decided"])
+        return {**row, "share": share, "baselines": _vs_baselines(share)}
+
+    total = finish(qs.order_by().aggregate(**aggregates))
+    county_names = dict(County.objects.values_list("code", "name"))
+    type_names = dict(ActorType.objects.values_list("code", "name"))
+    by_county = [
+        {"name": county_names.get(row["county_id"]), **finish(row)}
+        for row in qs.order_by().values("county_id").annotate(**aggregates).order_by("county_id")
+    ]
+    by_actor = [
+        {"name": type_names.get(row["expected_actor_type_id"]), **finish(row)}
+        for row in qs.order_by()
+        .values("expected_actor_type_id")
+        .annotate(**aggregates)
+        .order_by("expected_actor_type_id")
+    ]
+    return {"total": total, "by_county": by_county, "by_actor": by_actor, "baselines": BASELINES}
+
+
+def _vs_baselines(share: d.Share) -> list[float | None]:
+    """Difference in percentage points against each baseline year."""
+    if share.ratio is None:
+        return [None for _ in BASELINES]
+    return [round((share.ratio - base) * 100, 1) for _year, base in BASELINES]

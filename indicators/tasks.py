@@ -1,0 +1,13 @@
+"""Celery tasks: thin and idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="indicators.survey_dispatch")
+def survey_dispatch() -> int:
+    """Invite companies whose follow-up or effect survey is due (safe to run concurrently)."""
+    from indicators.services import survey_dispatch as dispatch
+
+    return dispatch()

@@ -1,0 +1,261 @@
+"""Dashboards, exports, activities, surveys and mystery-shopper tests (thin views)."""
+
+from __future__ import annotations
+
+import contextlib
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from indicators import dashboards, exports, selectors, services
+from indicators.forms import (
+    PRESET_LABELS,
+    ActivityForm,
+    EffectSurveyForm,
+    FollowupSurveyForm,
+    MysteryShopperForm,
+    ParticipantImportForm,
+    PeriodForm,
+)
+from indicators.selectors import county_for_detail, dashboard_access, national_access
+
+
+def _period_form(request) -> PeriodForm:
+    keys = {"preset", "from", "to"}
+    return PeriodForm(request.GET if keys & request.GET.keys() else None)
+
+
+def _period_context(request, form: PeriodForm) -> dict:
+    period = form.period()
+    query = {k: v for k, v in request.GET.items() if k in {"preset", "from", "to"}}
+    return {
+        "form": form,
+        "period": period,
+        "presets": PRESET_LABELS,
+        "period_query": urlencode(query),
+    }
+
+
+@login_required
+def national_dashboard(request):
+    national_access(request.user)
+    form = _period_form(request)
+    context = _period_context(request, form)
+    context.update(
+        dashboards.national_dashboard(context["period"], request.GET.get("sort", "name"))
+    )
+    return render(request, "indicators/national_dashboard.html", context)
+
+
+@login_required
+def coordinator_dashboard(request):
+    access = dashboard_access(request.user)
+    if access.is_national or len(access.detail_counties) != 1:
+        raise Http404
+    (code,) = access.detail_counties
+    return _county_page(request, code, comparison=True)
+
+
+@login_required
+def county_dashboard(request, code: str):
+    return _county_page(request, code, comparison=False)
+
+
+def _county_page(request, code: str, *, comparison: bool):
+    access, county = county_for_detail(request.user, code)
+    form = _period_form(request)
+    context = _period_context(request, form)
+    period = context["period"]
+    context.update(dashboards.county_dashboard(request.user, county, period))
+    context.update({"county": county, "access": access, "show_comparison": comparison})
+    if comparison:
+        rows, sort = dashboards.comparison_rows(
+            period, request.GET.get("sort", "name"), lambda c: None
+        )
+        context.update({"rows": rows, "sort": sort, "comparison": dashboards.COMPARISON})
+    return render(request, "indicators/county_dashboard.html", context)
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _export_scope(request) -> tuple[list[str] | None, str]:
+    """County codes the export covers (None = all plus the country), 404 outside the scope."""
+    access = dashboard_access(request.user)
+    code = request.GET.get("county") or None
+    if code:
+        county_for_detail(request.user, code)
+        return [code], code
+    if access.is_national:
+        return None, "alla"
+    (own,) = sorted(access.detail_counties)
+    return [own], own
+
+
+@login_required
+def indicator_export(request, fmt: str):
+    codes, name = _export_scope(request)
+    period = _period_form(request).period()
+    filename = f"indikatorer_{name}_{period.start}_{period.end}.{fmt}"
+    if fmt == "xlsx":
+        content = exports.indicators_xlsx(codes, period)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = exports.indicators_csv(codes, period)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def panel_export(request):
+    codes, name = _export_scope(request)
+    period = _period_form(request).period()
+    cases, participants = exports.panel_sources(request.user, codes[0] if codes else None, period)
+    response = StreamingHttpResponse(
+        exports.panel_csv_stream(cases, participants), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"foretagspanel_{name}_{period.start}_{period.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --------------------------------------------------------------------------- activities
+
+
+@login_required
+def activity_list(request):
+    scope_activities = selectors.activities_visible_to(request.user)
+    if not selectors.scope_for(request.user).is_staff_member:
+        raise Http404
+    activities = scope_activities.annotate(companies=Count("participants")).order_by("-date", "-pk")
+    page = Paginator(activities, 50).get_page(request.GET.get("sida"))
+    can_create = selectors.activity_counties_for(request.user).exists()
+    return render(
+        request,
+        "indicators/activity_list.html",
+        {"page": page, "can_create": can_create},
+    )
+
+
+def _activity_form(request, data=None, files=None) -> ActivityForm:
+    counties = selectors.activity_counties_for(request.user)
+    actors = selectors.actors_for_counties(counties.values_list("code", flat=True))
+    return ActivityForm(data, files, counties=counties, actors=actors)
+
+
+@login_required
+def activity_create(request):
+    if not selectors.activity_counties_for(request.user).exists():
+        raise Http404
+    if request.method == "POST":
+        form = _activity_form(request, request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            activity = services.activity_create(
+                county=data["county"],
+                kind=data["kind"],
+                title=data["title"],
+                date=data["date"],
+                actors=list(data["actors"]),
+                participant_count=data["participant_count"] or 0,
+                companies=data["companies"],
+                description=data["description"],
+                financing_kind=data["financing_kind"],
+                created_by=request.user,
+            )
+            messages.success(
+                request,
+                _("Aktiviteten sparades med %(n)s deltagande företag.")
+                % {"n": len(data["companies"])},
+            )
+            return redirect("activity-detail", pk=activity.pk)
+    else:
+        form = _activity_form(request)
+    return render(request, "indicators/activity_form.html", {"form": form})
+
+
+@login_required
+def activity_detail(request, pk: int):
+    activity = get_object_or_404(selectors.activities_visible_to(request.user), pk=pk)
+    may_edit = activity.county_id in set(
+        selectors.activity_counties_for(request.user).values_list("code", flat=True)
+    )
+    form = ParticipantImportForm()
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        form = ParticipantImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            added = services.activity_add_participants(activity=activity, companies=form.companies)
+            messages.success(request, _("%(n)s nya företag importerades.") % {"n": added})
+            return redirect("activity-detail", pk=activity.pk)
+    participants = activity.participants.order_by("org_number")
+    return render(
+        request,
+        "indicators/activity_detail.html",
+        {"activity": activity, "participants": participants, "form": form, "may_edit": may_edit},
+    )
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+def survey_answer(request, token: str):
+    """The company's survey page: no account, the signed link is the key."""
+    invitation = services.survey_invitation_from_token(token)
+    if invitation is None:
+        raise Http404
+    form_class = FollowupSurveyForm if invitation.kind == "followup" else EffectSurveyForm
+    with translation.override(invitation.language):
+        answered = hasattr(invitation, "response")
+        form = form_class(request.POST or None) if not answered else None
+        if form is not None and request.method == "POST" and form.is_valid():
+            # A double submit (or a second tab) is harmless: the first answer stands.
+            with contextlib.suppress(services.AlreadyAnswered):
+                services.survey_answer(invitation=invitation, **form.cleaned_data)
+            return render(request, "indicators/survey_thanks.html", {"invitation": invitation})
+        if answered:
+            return render(
+                request, "indicators/survey_thanks.html", {"invitation": invitation, "again": True}
+            )
+        return render(
+            request, "indicators/survey_form.html", {"form": form, "invitation": invitation}
+        )
+
+
+# --------------------------------------------------------------------------- mystery shopper
+
+
+@login_required
+def mystery_shopper_report(request):
+    national_access(request.user)
+    tests = selectors.mystery_tests_for(request.user)[:100]
+    return render(
+        request,
+        "indicators/mystery_report.html",
+        {"report": selectors.mystery_report(request.user), "tests": tests},
+    )
+
+
+@login_required
+def mystery_shopper_create(request):
+    national_access(request.user)
+    form = MysteryShopperForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        test = services.mystery_test_create(created_by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Testfrågan %(ref)s har skickats in i det vanliga flödet.")
+            % {"ref": test.case.reference},
+        )
+        return redirect("mystery-shopper-report")
+    return render(request, "indicators/mystery_form.html", {"form": form})
