@@ -27,6 +27,7 @@ run: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_demo_history
 	$(PY) manage.py run_portal --port $(PORT)
 
 test: install messages

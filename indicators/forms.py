@@ -202,6 +202,16 @@ class ParticipantImportForm(forms.Form):
         return upload
 
 
+def survey_comment_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Vill ni berätta mer? (frivilligt)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skriv inga personuppgifter."),
+    )
+
+
 class FollowupSurveyForm(forms.Form):
     right_actor_in_time = forms.ChoiceField(
         label=_("Kom ni i kontakt med rätt aktör inom en arbetsdag?"),
@@ -213,13 +223,7 @@ class FollowupSurveyForm(forms.Form):
         choices=SurveyResponse.GotHelp.choices,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Vill ni berätta mer? (frivilligt)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Skriv inga personuppgifter."),
-    )
+    comment = survey_comment_field()
 
 
 class EffectSurveyForm(forms.Form):
@@ -228,13 +232,7 @@ class EffectSurveyForm(forms.Form):
         choices=SurveyResponse.WentOn.choices,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Vill ni berätta mer? (frivilligt)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Skriv inga personuppgifter."),
-    )
+    comment = survey_comment_field()
 
 
 class MysteryShopperForm(forms.Form):

@@ -26,6 +26,7 @@ from indicators.models import (
     SurveyResponse,
 )
 from regions.models import Actor, ActorType, County, Topic
+from routing.intake import QuestionData, case_create
 from routing.models import Case
 from routing.outbox import outbox_enqueue
 
@@ -333,8 +334,7 @@ def mystery_test_create(
 ) -> MysteryShopperTest:
     """Create a test question that enters the normal flow as an ordinary-looking case.
 
-    Goes through the intake service when it exists (routing, assignment and the clock as for
-    any question); otherwise creates the case directly with the same clock fields.
+    Goes through the intake service: routing, assignment and the clock as for any question.
     """
     now = timezone.now()
     municipality = county.municipalities.order_by("code").first()
@@ -362,21 +362,7 @@ def mystery_test_create(
 def _create_test_case(
     *, county, municipality, topic, question, company_name, org_number, contact_name, email, now
 ) -> Case:
-    try:
-        from routing.intake import QuestionData, case_create
-    except ImportError:  # intake not built yet: same clock and reference format, no routing
-        return _create_test_case_directly(
-            county=county,
-            municipality=municipality,
-            topic=topic,
-            question=question,
-            company_name=company_name,
-            org_number=org_number,
-            contact_name=contact_name,
-            email=email,
-            now=now,
-        )
-    case = case_create(
+    return case_create(
         data=QuestionData(
             company_name=company_name,
             org_number=org_number,
@@ -387,36 +373,5 @@ def _create_test_case(
             topic=topic,
         ),
         now=now,
-    )
-    # Same transaction as the filing: the case is never visible without its test flag.
-    Case.objects.filter(pk=case.pk).update(is_test=True)
-    case.is_test = True
-    return case
-
-
-def _create_test_case_directly(
-    *, county, municipality, topic, question, company_name, org_number, contact_name, email, now
-) -> Case:
-    from routing.deadlines import case_clock_fields
-    from routing.models import CaseReferenceCounter
-
-    counter, _created = CaseReferenceCounter.objects.select_for_update().get_or_create(
-        year=now.year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return Case.objects.create(
-        reference=f"REC-{now.year}-{counter.last_number:06d}",
-        created_at=now,
-        company_name=company_name,
-        org_number=org_number,
-        contact_name=contact_name,
-        email=email,
-        municipality=municipality,
-        county=county,
-        topic=topic,
-        question=question,
         is_test=True,
-        in_triage=True,
-        **case_clock_fields(now),
     )

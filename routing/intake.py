@@ -156,8 +156,14 @@ def public_events(case: Case):
 # --------------------------------------------------------------------------- the service
 
 
-def case_create(*, data: QuestionData, company_user=None, now: datetime | None = None) -> Case:
-    """File a question. Returns the committed case (status, office and handler set)."""
+def case_create(
+    *, data: QuestionData, company_user=None, now: datetime | None = None, is_test: bool = False
+) -> Case:
+    """File a question. Returns the committed case (status, office and handler set).
+
+    `is_test` marks a mystery-shopper question: it goes through the same flow and looks like any
+    other case to handlers, but never counts in the indicators.
+    """
     now = now or timezone.now()
     county = data.municipality.county
     facts = QuestionFacts(
@@ -181,6 +187,7 @@ def case_create(*, data: QuestionData, company_user=None, now: datetime | None =
         case = Case.objects.create(
             reference=next_case_reference(now=now),
             created_at=now,
+            is_test=is_test,
             company_name=data.company_name,
             org_number=data.org_number,
             org_number_is_personal=data.org_number_is_personal,

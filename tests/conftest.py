@@ -158,6 +158,35 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: 
     raise AssertionError(message or "condition not met in time")
 
 
+def ensure_reference_data() -> None:
+    """Put back the reference rows the data migration loaded (same loader), if missing."""
+    from regions.models import ActorType, County, Municipality, PostalCode, Topic
+    from regions.reference import load_reference_data
+
+    if not County.objects.exists():
+        load_reference_data(County, Municipality, PostalCode, Topic, ActorType)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Transactional tests (live server, real workers) end by flushing every table, the
+    migration's reference data included. Once all fixtures are torn down, put it back so later
+    tests find their counties."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if nextitem is not None and (  # after the last test the test database is gone
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_reference_data()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
