@@ -21,7 +21,7 @@ from indicators.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from regions.models import ActorType, County, Office
+from regions.models import ActorType, County, Office, StaffProfile
 from routing.clock import STOCKHOLM, is_working_day
 from routing.deadlines import case_clock_fields
 from routing.models import Case, CaseEvent, EscalationRecord
@@ -79,6 +79,7 @@ def load_demo_history(*, seed: int = 2026, months: int = 12) -> dict[str, int]:
         )
         if not offices:
             continue
+        handlers = _handlers_by_office(offices)
         companies = [luhn_org_number(rng) for _ in range(150)]
         in_time_rate = rng.uniform(0.80, 0.90)
         municipality = county.municipalities.order_by("code").first()
@@ -103,7 +104,10 @@ def load_demo_history(*, seed: int = 2026, months: int = 12) -> dict[str, int]:
                 closed = first_contact + timedelta(days=rng.uniform(1, 12))
                 if closed > now:
                     closed = None
-            referred = first_contact is not None and rng.random() < 0.12
+            if closed is None and created < now - timedelta(days=30):
+                # Old questions are settled: the inbox holds only recent work.
+                closed = (first_contact or deadline) + timedelta(days=rng.uniform(1, 12))
+            referred = closed is None and first_contact is not None and rng.random() < 0.12
             status = (
                 "closed"
                 if closed
@@ -123,10 +127,15 @@ def load_demo_history(*, seed: int = 2026, months: int = 12) -> dict[str, int]:
                     status=status,
                     assigned_actor=office.actor,
                     office=office,
+                    handler_id=rng.choice(handlers[office.pk]) if handlers.get(office.pk) else None,
                     first_contact_at=first_contact,
                     first_contact_channel="phone" if first_contact else "",
                     closed_at=closed,
-                    outcome=rng.choice(["answered", "answered", "answered", "referred_outside"])
+                    outcome=(
+                        rng.choice(["answered", "answered", "answered", "referred_outside"])
+                        if first_contact
+                        else "no_reply"
+                    )
                     if closed
                     else "",
                     language="en" if rng.random() < 0.05 else "sv",
@@ -141,10 +150,21 @@ def load_demo_history(*, seed: int = 2026, months: int = 12) -> dict[str, int]:
     return counts
 
 
+def _handlers_by_office(offices) -> dict[int, list[int]]:
+    handlers: dict[int, list[int]] = {}
+    for office_id, user_id in StaffProfile.objects.filter(
+        office__in=offices, role=StaffProfile.Role.HANDLER
+    ).values_list("office_id", "user_id"):
+        handlers.setdefault(office_id, []).append(user_id)
+    return handlers
+
+
 def _case_details(rng, cases, now, counts) -> None:
     events, escalations, invitations = [], [], []
     for case in cases:
-        if case.status == "referred" or (case.closed_at and rng.random() < 0.1):
+        if case.status == "referred" or (
+            case.closed_at and case.first_contact_at and rng.random() < 0.1
+        ):
             events.append(CaseEvent(case=case, kind="referred", at=case.first_contact_at))
         late_without_contact = case.first_contact_at is None and case.original_deadline_at < now
         late = late_without_contact or (
@@ -190,6 +210,11 @@ def _case_details(rng, cases, now, counts) -> None:
                 )
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     EscalationRecord.objects.bulk_create(escalations, batch_size=1000)
+    # The case carries its highest level, as the sweep would have left it.
+    for level in (1, 2, 3):
+        Case.objects.filter(pk__in=[e.case.pk for e in escalations if e.level == level]).update(
+            escalation_level=level
+        )
     SurveyInvitation.objects.bulk_create(invitations, batch_size=1000)
     responses = []
     for invitation in invitations:

@@ -25,6 +25,8 @@ from indicators.forms import (
     PeriodForm,
 )
 from indicators.selectors import county_for_detail, dashboard_access, national_access
+from regions.selectors import services_needing_review
+from routing.escalation import sweep_health
 
 
 def _period_form(request) -> PeriodForm:
@@ -51,6 +53,8 @@ def national_dashboard(request):
     context.update(
         dashboards.national_dashboard(context["period"], request.GET.get("sort", "name"))
     )
+    # Watch the watcher: the escalation sweep's last run, red when stale.
+    context["sweep"] = sweep_health()
     return render(request, "indicators/national_dashboard.html", context)
 
 
@@ -80,6 +84,10 @@ def _county_page(request, code: str, *, comparison: bool):
             period, request.GET.get("sort", "name"), lambda c: None
         )
         context.update({"rows": rows, "sort": sort, "comparison": dashboards.COMPARISON})
+        # Staleness guard: the coordinator sees which services nobody has reviewed for a year.
+        context["stale_services"] = list(
+            services_needing_review(county.code).select_related("actor")[:50]
+        )
     return render(request, "indicators/county_dashboard.html", context)
 
 

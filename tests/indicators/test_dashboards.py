@@ -271,3 +271,47 @@ def test_api_rejects_bad_period(client, data):
     client.force_login(data.national)
     response = client.get("/api/v1/indicators/", {"from": "2026-03-31", "to": "2026-03-01"})
     assert response.status_code == 400
+
+
+def test_national_dashboard_shows_a_stale_sweep_in_red(client, people):
+    """Watch the watcher: with no sweep recorded the dashboard says the watch is not running."""
+    client.force_login(people.national)
+    html = client.get("/nationellt/").content.decode()
+    assert 'id="sweep-status"' in html
+    assert 'class="status-banner"' in html  # not "status-banner ok"
+
+
+def test_national_dashboard_shows_a_fresh_sweep_as_running(client, people):
+    from django.utils import timezone
+
+    from routing.models import SweepRun
+
+    now = timezone.now()
+    SweepRun.objects.create(started_at=now, finished_at=now)
+    client.force_login(people.national)
+    html = client.get("/nationellt/").content.decode()
+    assert 'class="status-banner ok"' in html
+
+
+def test_coordinator_dashboard_flags_services_not_reviewed_for_a_year(client, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ServiceFactory
+
+    people.skane.export_centre.participants.add(people.skane_region_office.actor)
+    old = ServiceFactory(
+        actor=people.skane_region_office.actor,
+        title="Gammal exportcheck",
+        reviewed_at=timezone.now() - timedelta(days=400),
+    )
+    old.counties.set([people.skane])
+    ServiceFactory(
+        actor=people.skane_region_office.actor, title="Färsk tjänst", reviewed_at=timezone.now()
+    ).counties.set([people.skane])
+    client.force_login(people.coordinator)
+    html = client.get(reverse("coordinator-dashboard")).content.decode()
+    assert 'id="stale-services"' in html
+    assert "Gammal exportcheck" in html
+    assert "Färsk tjänst" not in html
