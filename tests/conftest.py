@@ -192,10 +192,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+WORKER_TEST_REDIS_DB = 14
+
+
 @pytest.fixture
 def redis_url() -> str:
-    url = os.environ.get("REDIS_URL") or ("redis://127.0.0.1:6379/15" if not ON_CI else "")
-    require(bool(url) and _port_open(url, 6379), "Redis is not running")
+    """The real Redis, in a database of its own that is emptied first: messages that earlier
+    tests left on the broker must not reach this test's worker."""
+    import redis
+
+    base = os.environ.get("REDIS_URL") or ("" if ON_CI else "redis://127.0.0.1:6379/0")
+    require(bool(base) and _port_open(base, 6379), "Redis is not running")
+    url = urlparse(base)._replace(path=f"/{WORKER_TEST_REDIS_DB}").geturl()
+    redis.Redis.from_url(url).flushdb()
     return url
 
 
