@@ -159,12 +159,27 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: 
 
 
 def ensure_reference_data() -> None:
-    """Put back the reference rows the data migration loaded (same loader), if missing."""
+    """Put back what the data migrations loaded (same loaders), if missing: counties,
+    municipalities, postal codes, topics, actor types and the default national routing rules."""
+    import importlib
+
+    from django.apps import apps
+
     from regions.models import ActorType, County, Municipality, PostalCode, Topic
     from regions.reference import load_reference_data
+    from routing.models import RoutingRule
 
-    if not County.objects.exists():
+    if not PostalCode.objects.exists():
         load_reference_data(County, Municipality, PostalCode, Topic, ActorType)
+    if not RoutingRule.objects.exists():
+        migration = importlib.import_module("routing.migrations.0003_default_national_rules")
+        migration.load_defaults(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests: the migrations' data, whatever ran before."""
+    ensure_reference_data()
 
 
 @pytest.hookimpl(wrapper=True)

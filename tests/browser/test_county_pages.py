@@ -8,19 +8,11 @@ import re
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from regions.models import ActorType, County, Municipality, PostalCode, Topic
-from regions.reference import load_reference_data
+from regions.models import PostalCode
 from tests.browser.conftest import assert_accessible
 from tests.regions.pages_data import build_catalogue
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    # Live-server tests run in flushed transactional databases; the migration's reference data
-    # is gone after the first one, so load it again (idempotent).
-    load_reference_data(County, Municipality, PostalCode, Topic, ActorType)
 
 
 @pytest.fixture

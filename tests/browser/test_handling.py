@@ -11,7 +11,7 @@ from django.utils import timezone
 from routing.escalation import escalation_sweep
 from routing.models import Case
 from tests.browser.conftest import assert_accessible
-from tests.routing.conftest import ensure_reference_data
+from tests.conftest import ensure_reference_data
 from tests.routing.factories_cases import make_case
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,6 @@ from openpyxl import load_workbook
 
 from indicators.models import ActivityParticipant, SurveyInvitation, SurveyResponse
 from indicators.services import survey_token
-from regions.models import ActorType, County, Municipality, PostalCode, Topic
-from regions.reference import load_reference_data
 from tests.browser.conftest import assert_accessible
 from tests.indicators.factories import CaseFactory
 
@@ -20,10 +18,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    # Live-server tests are transactional: the flush between tests removes the migration's
-    # reference data, so load it again (idempotent).
-    load_reference_data(County, Municipality, PostalCode, Topic, ActorType)
+def _reference_data(reference_data):
+    """Every test here runs against a live server (transactional)."""
 
 
 @pytest.fixture

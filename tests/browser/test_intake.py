@@ -13,7 +13,6 @@ from tests.browser.conftest import assert_accessible
 from tests.routing.intake_support import (  # noqa: F401 - fixtures
     _fresh_cache,
     catalogue,
-    reference_data,
 )
 
 # live_server flushes the database after each test; `reference_data` reloads what it removed.

@@ -5,21 +5,6 @@ from __future__ import annotations
 import pytest
 
 
-def ensure_reference_data() -> None:
-    """Transactional tests flush every table, the migration's reference data included; put it back
-    (the same loader as the data migration) so people and cases have their counties."""
-    from regions.models import ActorType, County, Municipality, PostalCode, Topic
-    from regions.reference import load_reference_data
-
-    if not County.objects.exists():
-        load_reference_data(County, Municipality, PostalCode, Topic, ActorType)
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    ensure_reference_data()
-
-
 @pytest.fixture
 def eager_celery():
     """Unit tests run tasks in-process; what is Celery's own behaviour runs on a real worker."""

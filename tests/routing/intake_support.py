@@ -78,22 +78,3 @@ def question_payload(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Transactional tests (live_server) flush every table afterwards, reference data included;
-    reload it (counties, municipalities, postal codes, topics, actor types, default rules)."""
-    import importlib
-
-    from django.apps import apps
-
-    from regions.models import County, Municipality, PostalCode
-    from regions.reference import load_reference_data
-    from routing.models import RoutingRule
-
-    if not PostalCode.objects.exists():
-        load_reference_data(County, Municipality, PostalCode, Topic, ActorType)
-    if not RoutingRule.objects.exists():
-        migration = importlib.import_module("routing.migrations.0003_default_national_rules")
-        migration.load_defaults(apps, None)

@@ -27,7 +27,6 @@ from tests.routing.intake_support import (  # noqa: F401 - fixtures
     _fresh_cache,
     catalogue,
     question_payload,
-    reference_data,
 )
 
 # Wednesday 23 December 2026, 15:00 in Stockholm: the deadline skips julafton, juldagen,
