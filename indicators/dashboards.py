@@ -56,8 +56,11 @@ def comparison_rows(period: d.Period, sort: str, detail_url) -> tuple[list[dict]
 def trend_charts(county_code: str | None, period: d.Period, where: str) -> list:
     """Monthly trend of the headline share and of cases received."""
     months = period.months()
-    shares = d.first_contact_in_time.by_month(county_code, period.start, period.end)
-    cases = d.cases_received.by_month(county_code, period.start, period.end)
+    monthly = d.compute_by_month(
+        [d.first_contact_in_time, d.cases_received], county_code, period.start, period.end
+    )
+    shares = monthly[d.first_contact_in_time.key]
+    cases = monthly[d.cases_received.key]
     labels = [date_format(m, "M Y") for m in months]
     share_points = [
         (label, shares[m].percent if m in shares else None)
@@ -110,6 +113,11 @@ def county_url(county) -> str:
 
 
 def national_dashboard(period: d.Period, sort: str) -> dict:
+    with d.reporting_queries():
+        return _national_dashboard(period, sort)
+
+
+def _national_dashboard(period: d.Period, sort: str) -> dict:
     rows, sort = comparison_rows(period, sort, county_url)
     national = d.compute_all(None, period.start, period.end)
     map_counties = [
@@ -139,6 +147,11 @@ def national_dashboard(period: d.Period, sort: str) -> dict:
 
 
 def county_dashboard(user, county, period: d.Period) -> dict:
+    with d.reporting_queries():
+        return _county_dashboard(user, county, period)
+
+
+def _county_dashboard(user, county, period: d.Period) -> dict:
     values = d.compute_all(county.code, period.start, period.end)
     return {
         "values": values,

@@ -54,6 +54,11 @@ def indicator_headers() -> list[str]:
 
 def indicator_rows(county_codes: list[str] | None, period: d.Period) -> list[list]:
     """Rows per county (``None``: every county plus the whole country first)."""
+    with d.reporting_queries():
+        return _indicator_rows(county_codes, period)
+
+
+def _indicator_rows(county_codes: list[str] | None, period: d.Period) -> list[list]:
     counties = County.objects.order_by("code")
     if county_codes is not None:
         counties = counties.filter(code__in=county_codes)

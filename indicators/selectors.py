@@ -115,12 +115,11 @@ ACTOR_INDICATORS = (
 
 
 def actor_breakdown(county_code: str | None, period: d.Period) -> list[dict]:
-    """Rows per actor (in a county) or per actor type (nationally), one query per indicator."""
+    """Rows per actor (in a county) or per actor type (nationally), one query per row set."""
     by_type = county_code is None
-    columns = {
-        ind.key: ind.by_actor(county_code, period.start, period.end, by_type=by_type)
-        for ind in ACTOR_INDICATORS
-    }
+    columns = d.compute_by_actor(
+        ACTOR_INDICATORS, county_code, period.start, period.end, by_type=by_type
+    )
     keys = set().union(*(values.keys() for values in columns.values()))
     model = ActorType if by_type else Actor
     names = dict(model.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))

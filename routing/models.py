@@ -164,6 +164,23 @@ class Case(models.Model):
                 & ~models.Q(status="closed"),
             ),
             models.Index(fields=["county", "created_at"], name="case_county_created"),
+            # Every case-based indicator reads real cases filed in a period and only these
+            # columns: a narrow covering index (about a sixth of the table) lets PostgreSQL
+            # answer them with index-only scans instead of reading the whole wide table.
+            models.Index(
+                fields=["created_at"],
+                include=[
+                    "id",
+                    "county",
+                    "org_number",
+                    "first_contact_at",
+                    "original_deadline_at",
+                    "status",
+                    "assigned_actor",
+                ],
+                condition=models.Q(is_test=False),
+                name="case_indicator_cover",
+            ),
             models.Index(fields=["office", "status"], name="case_office_status"),
         ]
 
