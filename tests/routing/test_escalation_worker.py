@@ -48,8 +48,12 @@ def test_beat_sweeps_an_overdue_case_and_its_mail_is_sent(
     OutboxMessage.objects.filter(pk=digest.pk, send_after__gt=timezone.now()).update(
         send_after=timezone.now() - timedelta(seconds=1)
     )
+    # The file is written inside the sending transaction; wait for the commit too.
     wait_for(
-        lambda: case.reference in mail_texts(tmp_path),
+        lambda: (
+            OutboxMessage.objects.filter(pk=digest.pk, state=OutboxMessage.State.SENT).exists()
+            and case.reference in mail_texts(tmp_path)
+        ),
         timeout=60,
         message=f"the digest never reached the mail folder:\n{worker.log()}",
     )
@@ -81,7 +85,10 @@ def test_mail_filed_while_the_broker_is_down_goes_out_once_it_is_back(
     dead_broker()  # the broker is back
     worker = start_worker(env={"CELERY_BROKER_URL": redis_url, **FAST_BEAT}, beat=True)
     wait_for(
-        lambda: case.reference in mail_texts(tmp_path),
+        lambda: (
+            OutboxMessage.objects.filter(pk=message.pk, state=OutboxMessage.State.SENT).exists()
+            and case.reference in mail_texts(tmp_path)
+        ),
         timeout=60,
         message=f"the receipt was never re-sent:\n{worker.log()}",
     )
