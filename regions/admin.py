@@ -1,6 +1,23 @@
 from django.contrib import admin
 
 from regions import models
+from regions.catalogue import catalogue_changed
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    """Reference data that routing keeps per process: every write tells it to rebuild."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # after the row and its m2m
+        catalogue_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalogue_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        catalogue_changed()
 
 
 @admin.register(models.County)
@@ -10,38 +27,38 @@ class CountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(CatalogueAdmin):
     list_display = ["code", "short_name", "county"]
     list_filter = ["county"]
     search_fields = ["name", "code"]
 
 
 @admin.register(models.PostalCode)
-class PostalCodeAdmin(admin.ModelAdmin):
+class PostalCodeAdmin(CatalogueAdmin):
     list_display = ["code", "locality", "municipality"]
     search_fields = ["code", "locality"]
     raw_id_fields = ["municipality"]
 
 
 @admin.register(models.Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CatalogueAdmin):
     list_display = ["code", "name_sv", "name_en", "sort_order"]
 
 
 @admin.register(models.ActorType)
-class ActorTypeAdmin(admin.ModelAdmin):
+class ActorTypeAdmin(CatalogueAdmin):
     list_display = ["code", "name", "is_core_partner", "sort_order"]
 
 
 @admin.register(models.Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(CatalogueAdmin):
     list_display = ["name", "actor_type"]
     list_filter = ["actor_type"]
     search_fields = ["name"]
 
 
 @admin.register(models.Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(CatalogueAdmin):
     list_display = ["name", "actor", "home_county", "is_national"]
     list_filter = ["actor__actor_type", "home_county"]
     filter_horizontal = ["counties_served"]
@@ -49,13 +66,13 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ExportCentre)
-class ExportCentreAdmin(admin.ModelAdmin):
+class ExportCentreAdmin(CatalogueAdmin):
     list_display = ["name", "county", "front_door_actor"]
     filter_horizontal = ["participants"]
 
 
 @admin.register(models.Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(CatalogueAdmin):
     list_display = ["title", "actor", "is_free", "is_active", "reviewed_at"]
     list_filter = ["actor__actor_type", "is_active", "topics"]
     filter_horizontal = ["topics", "counties"]

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from regions.catalogue import catalogue_changed
 from regions.models import (
     Actor,
     ActorType,
@@ -316,6 +317,7 @@ def load_demo_data() -> list[DemoLogin]:
         },
     )
     logins.append(DemoLogin(admin.email, "admin", "Django admin"))
+    catalogue_changed()
     return logins
 
 

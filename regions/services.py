@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from regions.catalogue import catalogue_changed
 from regions.models import (
     Actor,
     County,
@@ -41,6 +42,9 @@ def service_snapshot(service: Service) -> dict:
 
 
 def _record(*, county: County, kind: str, editor, **fields) -> CountyPageChange:
+    # Every catalogue or participant change goes through here: processes that keep a copy of the
+    # catalogue (routing's intake) rebuild it.
+    catalogue_changed()
     return CountyPageChange.objects.create(county=county, kind=kind, editor=editor, **fields)
 
 

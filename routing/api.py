@@ -46,7 +46,9 @@ class QuestionCreateApi(APIView):
         serializer = QuestionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user if scope_for(request.user).role == Role.COMPANY else None
-        case = case_create(data=serializer.question_data(), company_user=user)
+        case = case_create(
+            data=serializer.question_data(), company_user=user, snapshot=serializer.catalogue
+        )
         body = QuestionReceiptSerializer(case, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 

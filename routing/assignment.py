@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from regions.models import Actor, ExportCentre, Office, StaffProfile
+from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
 
 # Coordinates (latitude, longitude, WGS 84) of each county's seat (residensstad), rounded to
@@ -87,15 +88,14 @@ class Assignment:
 
 
 def _office_for(
-    actor_type: str, county_code: str, *, preferred_actor_ids: set[int]
+    actor_type: str,
+    county_code: str,
+    *,
+    preferred_actor_ids: frozenset[int],
+    snapshot: CatalogueSnapshot,
 ) -> tuple[Office | None, str]:
     """The office of ``actor_type`` for a question from ``county_code`` and why."""
-    offices = list(
-        Office.objects.filter(actor__actor_type_id=actor_type)
-        .select_related("actor")
-        .prefetch_related("counties_served")
-        .order_by("pk")
-    )
+    offices = snapshot.offices_of_type(actor_type)
     if not offices:
         return None, "no_office"
 
@@ -150,25 +150,27 @@ def assign(
     ranked_actor_types: list[str],
     fallback_to_front_door: bool = False,
     now: datetime | None = None,
+    snapshot: CatalogueSnapshot | None = None,
 ) -> Assignment:
-    """Pick actor, office and handler for a question from ``county_code``."""
-    centre = (
-        ExportCentre.objects.filter(county_id=county_code)
-        .select_related("front_door_actor", "triage_office__actor")
-        .first()
-    )
-    preferred: set[int] = set()
-    if centre is not None:
-        preferred = set(centre.participants.values_list("pk", flat=True))
-        preferred.add(centre.front_door_actor_id)
+    """Pick actor, office and handler for a question from ``county_code``.
+
+    Centre and offices come from ``snapshot`` (default: this process's catalogue snapshot); the
+    handler is chosen live.
+    """
+    snapshot = snapshot or catalogue()
+    info = snapshot.centre(county_code)
+    centre = info.centre if info is not None else None
+    preferred = info.preferred_actor_ids if info is not None else frozenset()
 
     skipped: list[str] = []
     for actor_type in ranked_actor_types:
         if fallback_to_front_door and centre is not None:
             # The front door is one named actor, not any actor of its type.
-            office, reason = _front_door_office(centre, county_code)
+            office, reason = _front_door_office(centre, county_code, snapshot)
         else:
-            office, reason = _office_for(actor_type, county_code, preferred_actor_ids=preferred)
+            office, reason = _office_for(
+                actor_type, county_code, preferred_actor_ids=preferred, snapshot=snapshot
+            )
         if office is None:
             skipped.append(actor_type)
             continue
@@ -185,7 +187,7 @@ def assign(
     # Nothing fits: the county's triage queue, handled by the front door.
     office = centre.triage_office if centre else None
     if centre is not None and office is None:
-        office, _reason = _front_door_office(centre, county_code)
+        office, _reason = _front_door_office(centre, county_code, snapshot)
     return Assignment(
         actor=office.actor if office else (centre.front_door_actor if centre else None),
         office=office,
@@ -197,14 +199,10 @@ def assign(
     )
 
 
-def _front_door_office(centre: ExportCentre, county_code: str) -> tuple[Office | None, str]:
-    offices = list(
-        Office.objects.filter(actor=centre.front_door_actor)
-        .select_related("actor")
-        .prefetch_related("counties_served")
-        .order_by("pk")
-    )
-    for office in offices:
+def _front_door_office(
+    centre: ExportCentre, county_code: str, snapshot: CatalogueSnapshot
+) -> tuple[Office | None, str]:
+    for office in snapshot.offices_of_actor(centre.front_door_actor):
         if any(c.code == county_code for c in office.counties_served.all()):
             return office, "in_county"
     return None, "no_office"

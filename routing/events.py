@@ -20,7 +20,33 @@ def case_event_add(
     at=None,
 ) -> CaseEvent:
     """Record one change. Events are never updated or deleted."""
-    return CaseEvent.objects.create(
+    event = case_event_build(
+        case=case, kind=kind, user=user, from_value=from_value, to_value=to_value,
+        message=message, internal=internal, data=data, at=at,
+    )  # fmt: skip
+    event.save(force_insert=True)
+    return event
+
+
+def case_events_add(events: list[CaseEvent]) -> list[CaseEvent]:
+    """Record several changes (built by ``case_event_build``) in one INSERT, in list order."""
+    return CaseEvent.objects.bulk_create(events)
+
+
+def case_event_build(
+    *,
+    case: Case,
+    kind: str,
+    user=None,
+    from_value: str = "",
+    to_value: str = "",
+    message: str = "",
+    internal: bool = True,
+    data: dict | None = None,
+    at=None,
+) -> CaseEvent:
+    """An unsaved event with the same normalisation as ``case_event_add``."""
+    return CaseEvent(
         case=case,
         kind=kind,
         actor_user=user if getattr(user, "pk", None) else None,

@@ -8,6 +8,7 @@ failure then leaves the outbox row pending for the periodic re-send.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,10 +25,11 @@ from django.utils.translation import gettext as _
 
 from regions.models import Municipality, Topic
 from routing.assignment import Assignment, assign
+from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
 from routing.deadlines import case_clock_fields
 from routing.engine import ENGINE_VERSION, Decision, QuestionFacts
-from routing.events import case_event_add
+from routing.events import case_event_build, case_events_add
 from routing.models import Case, CaseReferenceCounter
 from routing.outbox import outbox_enqueue
 from routing.rules import route_question
@@ -63,16 +65,45 @@ def next_case_reference(*, now: datetime) -> str:
     commit, so concurrent filings get consecutive numbers without gaps or duplicates (on SQLite
     the write lock serialises the same way)."""
     year = now.astimezone(STOCKHOLM).year
-    counter = CaseReferenceCounter.objects.filter(year=year)
-    if not counter.update(last_number=F("last_number") + 1):
+    number = _counter_increment(year)
+    if number is None:
         try:
             with transaction.atomic():
                 CaseReferenceCounter.objects.create(year=year, last_number=1)
+            number = 1
         except IntegrityError:
             # Another filing created this year's row first; take the next number from it.
-            counter.update(last_number=F("last_number") + 1)
-    number = counter.values_list("last_number", flat=True).get()
+            number = _counter_increment(year)
     return f"REC-{year}-{number:06d}"
+
+
+def _update_returning_supported() -> bool:
+    return connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+    )
+
+
+def _counter_increment(year: int) -> int | None:
+    """Add one to the year's counter and return the new number; None if the year has no row.
+    One statement (UPDATE … RETURNING) where the database supports it."""
+    if not _update_returning_supported():
+        counter = CaseReferenceCounter.objects.filter(year=year)
+        if not counter.update(last_number=F("last_number") + 1):
+            return None
+        return counter.values_list("last_number", flat=True).get()
+    opts = CaseReferenceCounter._meta
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    number = quote(opts.get_field("last_number").column)
+    key = quote(opts.get_field("year").column)
+    with connection.cursor() as cursor:
+        # Identifiers come from the model's metadata; the year is a parameter.
+        cursor.execute(
+            f"UPDATE {table} SET {number} = {number} + 1 WHERE {key} = %s RETURNING {number}",  # noqa: S608
+            [year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --------------------------------------------------------------------------- status links
@@ -157,14 +188,21 @@ def public_events(case: Case):
 
 
 def case_create(
-    *, data: QuestionData, company_user=None, now: datetime | None = None, is_test: bool = False
+    *,
+    data: QuestionData,
+    company_user=None,
+    now: datetime | None = None,
+    is_test: bool = False,
+    snapshot: CatalogueSnapshot | None = None,
 ) -> Case:
     """File a question. Returns the committed case (status, office and handler set).
 
     `is_test` marks a mystery-shopper question: it goes through the same flow and looks like any
-    other case to handlers, but never counts in the indicators.
+    other case to handlers, but never counts in the indicators. `snapshot`: the catalogue
+    snapshot the caller validated with (default: this process's current one).
     """
     now = now or timezone.now()
+    snapshot = snapshot or catalogue()
     county = data.municipality.county
     facts = QuestionFacts(
         county_code=county.code,
@@ -174,8 +212,9 @@ def case_create(
         employees=data.employees or None,
         export_experience=data.export_experience or None,
     )
-    decision = route_question(facts)
+    decision = route_question(facts, snapshot=snapshot)
     assignment = assign(
+        snapshot=snapshot,
         county_code=county.code,
         ranked_actor_types=[actor for actor, _score in decision.ranked],
         fallback_to_front_door=decision.fallback_to_front_door,
@@ -232,26 +271,30 @@ def _stored_decision(decision: Decision, assignment: Assignment, county_code: st
 
 
 def _record_filing(case: Case, assignment: Assignment, now: datetime) -> None:
-    case_event_add(
-        case=case, kind="created", to_value=case.reference, internal=False, at=now,
-        data={"county": case.county_id, "municipality": case.municipality_id},
-    )  # fmt: skip
+    """The filing's events, written in one INSERT."""
+    events = [
+        case_event_build(
+            case=case, kind="created", to_value=case.reference, internal=False, at=now,
+            data={"county": case.county_id, "municipality": case.municipality_id},
+        )
+    ]  # fmt: skip
     if assignment.in_triage:
-        case_event_add(
+        events.append(case_event_build(
             case=case, kind="triage", to_value=assignment.office.name if assignment.office else "",
             internal=False, at=now, data=assignment.as_dict(),
-        )  # fmt: skip
+        ))  # fmt: skip
     else:
-        case_event_add(
+        events.append(case_event_build(
             case=case, kind="assigned", to_value=assignment.office.name, internal=False, at=now,
             data=assignment.as_dict(),
-        )  # fmt: skip
+        ))  # fmt: skip
         if assignment.handler is not None:
             # Who exactly handles the case is internal; the company sees actor and office.
-            case_event_add(
+            events.append(case_event_build(
                 case=case, kind="handler_assigned", to_value=assignment.handler.get_username(),
                 internal=True, at=now,
-            )  # fmt: skip
+            ))  # fmt: skip
+    case_events_add(events)
 
 
 def _enqueue_receipt(case: Case) -> None:

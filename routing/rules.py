@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from regions.models import County, ExportCentre, Service
+from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.engine import (
     CompiledRules,
     Decision,
@@ -165,13 +166,20 @@ def route_question(
     compiled: CompiledRules | None = None,
     services: list[ServiceSpec] | None = None,
     front_door: str | None = None,
+    snapshot: CatalogueSnapshot | None = None,
 ) -> Decision:
-    """The engine's decision with the county's catalogue and front door filled in."""
+    """The engine's decision with the county's catalogue and front door filled in (from
+    ``snapshot``, default this process's catalogue snapshot, unless given)."""
+    if services is None or not front_door:
+        snapshot = snapshot or catalogue()
+        if services is None:
+            services = snapshot.services(facts.county_code)
+        front_door = front_door or snapshot.front_door_actor_type(facts.county_code)
     return decide(
         facts,
         compiled if compiled is not None else compiled_rules(),
-        services=services if services is not None else services_for_county(facts.county_code),
-        front_door_actor=front_door or front_door_actor_type(facts.county_code),
+        services=services,
+        front_door_actor=front_door,
     )
 
 

@@ -7,12 +7,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from regions.models import Topic
 from routing import validation
+from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.models import Case
+
+
+class TopicField(serializers.SlugRelatedField):
+    """A topic by code, looked up in the process's catalogue snapshot; an unknown code falls
+    back to the queryset, which also gives DRF's own error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            snapshot = getattr(self.parent, "catalogue", None) or catalogue()
+            topic = snapshot.topic(data)
+            if topic is not None:
+                return topic
+        return super().to_internal_value(data)
 
 
 class QuestionInputSerializer(serializers.Serializer):
@@ -31,7 +46,7 @@ class QuestionInputSerializer(serializers.Serializer):
         max_length=4, required=False, allow_blank=True, allow_null=True, default=None,
         help_text="Four-digit SCB code; wins over postal_code.",
     )  # fmt: skip
-    topic = serializers.SlugRelatedField(
+    topic = TopicField(
         slug_field="code", queryset=Topic.objects.all(), required=False, allow_null=True,
         default=None,
     )  # fmt: skip
@@ -53,6 +68,11 @@ class QuestionInputSerializer(serializers.Serializer):
         help_text="Leave empty.",
     )  # fmt: skip
 
+    @cached_property
+    def catalogue(self) -> CatalogueSnapshot:
+        """The process's catalogue snapshot, read once per request (one version check)."""
+        return catalogue()
+
     def validate_org_number(self, value: str) -> validation.OrgNumber:
         return validation.clean_org_number(value)
 
@@ -70,6 +90,7 @@ class QuestionInputSerializer(serializers.Serializer):
         attrs["municipality"] = validation.resolve_municipality(
             postal_code=attrs.get("postal_code") or "",
             municipality_code=attrs.get("municipality_code") or None,
+            snapshot=self.catalogue,
         )
         return attrs
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr, personnummer
 
-from regions.models import Municipality, PostalCode
+from regions.models import Municipality
+from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.markets import is_valid_country
 
 QUESTION_MAX_LENGTH = 5000
@@ -109,15 +110,17 @@ def clean_honeypot(value: str | None) -> None:
         raise ValidationError(GENERIC_REJECTION, code="rejected")
 
 
-def resolve_municipality(*, postal_code: str, municipality_code: str | None) -> Municipality:
+def resolve_municipality(
+    *, postal_code: str, municipality_code: str | None, snapshot: CatalogueSnapshot | None = None
+) -> Municipality:
     """County from postal code -> municipality, unless a municipality was chosen explicitly.
 
     Raises a ValidationError keyed by field so both the form and the API show it at the field.
+    Looked up in ``snapshot`` (default: this process's catalogue snapshot).
     """
+    snapshot = snapshot or catalogue()
     if municipality_code:
-        municipality = (
-            Municipality.objects.select_related("county").filter(code=municipality_code).first()
-        )
+        municipality = snapshot.municipality(municipality_code)
         if municipality is None:
             raise ValidationError(
                 {"municipality_code": _("Välj en kommun i listan.")}, code="invalid_municipality"
@@ -132,9 +135,7 @@ def resolve_municipality(*, postal_code: str, municipality_code: str | None) -> 
             },
             code="location_required",
         )
-    found = (
-        PostalCode.objects.select_related("municipality__county").filter(code=postal_code).first()
-    )
+    found = snapshot.municipality_for_postal_code(postal_code)
     if found is None:
         raise ValidationError(
             {
@@ -145,7 +146,7 @@ def resolve_municipality(*, postal_code: str, municipality_code: str | None) -> 
             },
             code="unknown_postal_code",
         )
-    return found.municipality
+    return found
 
 
 def clean_consent(value: bool) -> bool:

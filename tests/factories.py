@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth import get_user_model
 
+from regions.catalogue import catalogue_changed
 from regions.models import Actor, ActorType, County, ExportCentre, Office, Service, StaffProfile
 
 
@@ -19,7 +20,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("lösenord-för-test")
 
 
-class ActorFactory(factory.django.DjangoModelFactory):
+class CatalogueFactory(factory.django.DjangoModelFactory):
+    """Rows routing keeps per process: creating one makes every process rebuild its copy (the
+    test's rolled-back rows must not outlive it in that copy)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        catalogue_changed()
+        return super()._create(model_class, *args, **kwargs)
+
+
+class ActorFactory(CatalogueFactory):
     class Meta:
         model = Actor
         django_get_or_create = ("name",)
@@ -28,7 +42,7 @@ class ActorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Aktör {n}")
 
 
-class OfficeFactory(factory.django.DjangoModelFactory):
+class OfficeFactory(CatalogueFactory):
     class Meta:
         model = Office
         skip_postgeneration_save = True
@@ -43,7 +57,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
             self.counties_served.set(extracted or [self.home_county])
 
 
-class ServiceFactory(factory.django.DjangoModelFactory):
+class ServiceFactory(CatalogueFactory):
     class Meta:
         model = Service
         skip_postgeneration_save = True
@@ -65,6 +79,7 @@ def staff_user(email: str, role: str, **profile):
 
 
 def export_centre(county: County, front_door: Actor) -> ExportCentre:
+    catalogue_changed()
     return ExportCentre.objects.create(
         county=county,
         name=f"Regionalt exportcentrum {county.short_name}",

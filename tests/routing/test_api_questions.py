@@ -175,3 +175,36 @@ def test_schema_documents_the_question_api(client, db):
     assert "/api/v1/questions/{reference}/" in schema["paths"]
     receipt = schema["components"]["schemas"]["QuestionReceipt"]["properties"]
     assert {"reference", "deadline", "alternatives", "status_url"} <= set(receipt)
+
+
+# Once the process's catalogue snapshot is warm: the live handler choice, the counter's
+# UPDATE … RETURNING, the case, its events (one INSERT), the outbox row, plus the savepoint pair
+# the test's transaction adds around case_create's atomic block.
+STATEMENTS_PER_QUESTION = 7
+
+
+def test_filing_a_question_costs_a_fixed_number_of_statements(api, people, catalogue):
+    """Intake is bound by its database round trips: their number must not silently grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.post(URL, payload(), format="json")  # warm the process's catalogue snapshot
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.post(URL, payload(company_name="Andra AB"), format="json")
+    assert response.status_code == 201, response.json()
+    statements = [q["sql"][:120] for q in ctx.captured_queries]
+    assert len(statements) <= STATEMENTS_PER_QUESTION, "\n".join(statements)
+    assert sum("auth_user" in sql for sql in statements) == 1  # the handler choice stays live
+
+
+def test_a_catalogue_edit_reaches_the_next_question(api, people, catalogue):
+    """The snapshot is rebuilt when a county coordinator edits the catalogue."""
+    from regions.models import Service
+    from regions.services import service_deactivate
+
+    first = api.post(URL, payload(), format="json").json()
+    assert [a["actor"]["code"] for a in first["alternatives"]] == ["region"]
+    service = Service.objects.get(title="Affärsutvecklingscheck för internationalisering")
+    service_deactivate(county=people.skane, service=service, editor=people.coordinator)
+    second = api.post(URL, payload(company_name="Andra AB"), format="json").json()
+    assert second["alternatives"] == []
