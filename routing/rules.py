@@ -16,10 +16,10 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from regions.models import County, ExportCentre, Service
+from regions.models import County, ExportCentre
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.engine import (
     CompiledRules,
@@ -118,24 +118,16 @@ def compiled_rules() -> CompiledRules:
 
 
 def services_for_county(county_code: str) -> list[ServiceSpec]:
-    """The county's service catalogue: active services of actors with an office serving the
-    county, limited to the service's own counties when it names any."""
-    from regions.models import Office
+    """The county's service catalogue as the engine sees it.
 
-    has_office = Exists(
-        Office.objects.filter(actor=OuterRef("actor"), counties_served__code=county_code)
-    )
-    offered_here = Exists(
-        Service.counties.through.objects.filter(service=OuterRef("pk"), county_id=county_code)
-    )
-    no_limit = ~Exists(Service.counties.through.objects.filter(service=OuterRef("pk")))
-    services = (
-        Service.objects.filter(is_active=True)
-        .filter(has_office)
-        .filter(Q(offered_here) | Q(no_limit))
-        .select_related("actor")
-        .prefetch_related("topics")
-        .order_by("actor__actor_type__sort_order", "actor__name", "title")
+    One definition for the whole portal: the county page shows and its coordinators edit the
+    same rows (regions.selectors.services_for_county), so a service added there is offered to
+    the next company that asks.
+    """
+    from regions.selectors import services_for_county as county_catalogue
+
+    services = county_catalogue(county_code).order_by(
+        "actor__actor_type__sort_order", "actor__name", "title"
     )
     return [
         ServiceSpec(

@@ -44,6 +44,8 @@ def catalogue(people) -> Catalogue:
     )
     bs_office = OfficeFactory(actor=bs, name="Business Sweden Skåne", home_county=people.skane)
     een_office = OfficeFactory(actor=een, name="EEN Skåne", home_county=people.skane)
+    # The county's catalogue is its centre's participants' services (regions.selectors).
+    people.skane.export_centre.participants.add(almi, region, bs, een)
     ServiceFactory(actor=almi, title="Lån för export och tillväxt", topics=[topics["financing"]])
     ServiceFactory(
         actor=region,
