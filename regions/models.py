@@ -203,7 +203,9 @@ class Service(models.Model):
         County,
         related_name="services",
         blank=True,
-        help_text=_("Län där tjänsten erbjuds; tomt betyder alla län där aktören har kontor."),
+        help_text=_(
+            "Län där tjänsten erbjuds; tomt betyder alla län vars exportcentrum aktören deltar i."
+        ),
     )
     title = models.CharField(_("titel"), max_length=160)
     description = models.TextField(_("kort beskrivning"))
