@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from indicators import definitions as d
 from indicators.selectors import county_for_detail, dashboard_access, default_period
+from indicators.snapshots import snapshot_for
 
 
 class IndicatorQuerySerializer(serializers.Serializer):
@@ -51,6 +52,7 @@ class IndicatorResultSerializer(serializers.Serializer):
     county_name = serializers.CharField(allow_null=True)
     start = serializers.DateField(source="period.start")
     end = serializers.DateField(source="period.end")
+    computed_at = serializers.DateTimeField(help_text="When the figures were computed.")
     indicators = IndicatorValueSerializer(many=True)
 
 
@@ -100,8 +102,10 @@ class IndicatorsApi(APIView):
             (code,) = sorted(access.detail_counties)
             _access, county = county_for_detail(request.user, code)
         period = query.validated_data["period"]
-        values = d.compute_all(county.code if county else None, period.start, period.end)
+        snapshot = snapshot_for(period)
+        values = snapshot.values(county.code if county else None)
         result = {
+            "computed_at": snapshot.computed_at,
             "county": county.code if county else None,
             "county_name": county.name if county else None,
             "period": period,

@@ -1,7 +1,9 @@
-"""Everything a dashboard page shows, computed with a fixed number of grouped queries.
+"""Everything a dashboard page shows, read from the period's snapshot (``indicators.snapshots``).
 
-Views call one function here; nothing loops over cases (only over the 21 counties and over the
-months of the period).
+Views call one function here; the figures come from ``snapshot_for(period)`` (computed with a
+fixed number of grouped queries when there is no fresh one); only "just now" figures such as
+the open cases are read live. The snapshot holds every county: the functions here only take
+what the view, which checked access, asks for.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from django.utils.translation import gettext as _
 from indicators import definitions as d
 from indicators.charts import bar_chart, line_chart
 from indicators.maps import MapCounty, legend, render_map
-from indicators.selectors import ACTOR_INDICATORS, actor_breakdown, case_workload, counties
+from indicators.selectors import ACTOR_INDICATORS, case_workload, counties
+from indicators.snapshots import SnapshotData, snapshot_for
 from indicators.templatetags.indicator_tags import format_value
 
 COMPARISON = (
@@ -36,13 +39,19 @@ def _sort_key(row: dict, key: str):
     return (1, 0) if value is None else (0, value)
 
 
-def comparison_rows(period: d.Period, sort: str, detail_url) -> tuple[list[dict], str]:
-    """Headline figures of every county (one grouped query per column), sorted by ``sort``."""
-    all_counties = counties()
-    values = d.compute_by_county(
-        [c.code for c in all_counties], period.start, period.end, COMPARISON
-    )
-    rows = [{"county": c, "values": values[c.code], "url": detail_url(c)} for c in all_counties]
+def comparison_rows(snapshot: SnapshotData, sort: str, detail_url) -> tuple[list[dict], str]:
+    """Headline figures of every county (everyone with dashboard access sees these), sorted by
+    ``sort``."""
+    rows = []
+    for county in counties():
+        values = snapshot.values(county.code)
+        rows.append(
+            {
+                "county": county,
+                "values": {ind.key: values[ind.key] for ind in COMPARISON},
+                "url": detail_url(county),
+            }
+        )
     key = sort.lstrip("-")
     if key not in SORT_KEYS:
         sort, key = "name", "name"
@@ -53,12 +62,11 @@ def comparison_rows(period: d.Period, sort: str, detail_url) -> tuple[list[dict]
     return present + missing, sort
 
 
-def trend_charts(county_code: str | None, period: d.Period, where: str) -> list:
+def trend_charts(snapshot: SnapshotData, county_code: str | None, where: str) -> list:
     """Monthly trend of the headline share and of cases received."""
+    period = snapshot.period
     months = period.months()
-    monthly = d.compute_by_month(
-        [d.first_contact_in_time, d.cases_received], county_code, period.start, period.end
-    )
+    monthly = snapshot.monthly(county_code)
     shares = monthly[d.first_contact_in_time.key]
     cases = monthly[d.cases_received.key]
     labels = [date_format(m, "M Y") for m in months]
@@ -112,14 +120,14 @@ def county_url(county) -> str:
     return reverse("county-dashboard", args=[county.code])
 
 
+def computed_at(snapshot: SnapshotData) -> dict:
+    return {"computed_at": snapshot.computed_at}
+
+
 def national_dashboard(period: d.Period, sort: str) -> dict:
-    with d.reporting_queries():
-        return _national_dashboard(period, sort)
-
-
-def _national_dashboard(period: d.Period, sort: str) -> dict:
-    rows, sort = comparison_rows(period, sort, county_url)
-    national = d.compute_all(None, period.start, period.end)
+    snapshot = snapshot_for(period)
+    rows, sort = comparison_rows(snapshot, sort, county_url)
+    national = snapshot.values(None)
     map_counties = [
         MapCounty(
             slug=row["county"].slug,
@@ -140,25 +148,30 @@ def _national_dashboard(period: d.Period, sort: str) -> dict:
             map_counties, title=_("Andel första kontakter inom en arbetsdag per län")
         ),
         "legend": legend(),
-        "charts": trend_charts(None, period, _("hela landet")),
-        "actors": actor_breakdown(None, period),
+        "charts": trend_charts(snapshot, None, _("hela landet")),
+        "actors": snapshot.actors(None),
         "actor_columns": ACTOR_INDICATORS,
+        **computed_at(snapshot),
     }
 
 
-def county_dashboard(user, county, period: d.Period) -> dict:
-    with d.reporting_queries():
-        return _county_dashboard(user, county, period)
-
-
-def _county_dashboard(user, county, period: d.Period) -> dict:
-    values = d.compute_all(county.code, period.start, period.end)
-    return {
+def county_dashboard(user, county, period: d.Period, *, sort: str | None = None) -> dict:
+    """The detail of ``county`` (the caller has checked ``user`` may see it); with ``sort``
+    also every county's headline figures for the comparison table."""
+    snapshot = snapshot_for(period)
+    values = snapshot.values(county.code)
+    context = {
         "values": values,
         "headline": [(ind, values[ind.key]) for ind in COMPARISON],
         "sections": indicator_sections(values),
+        # "Just now", not for the period: always live.
         "workload": case_workload(user, county.code),
-        "charts": trend_charts(county.code, period, county.name),
-        "actors": actor_breakdown(county.code, period),
+        "charts": trend_charts(snapshot, county.code, county.name),
+        "actors": snapshot.actors(county.code),
         "actor_columns": ACTOR_INDICATORS,
+        **computed_at(snapshot),
     }
+    if sort is not None:
+        rows, sort = comparison_rows(snapshot, sort, lambda c: None)
+        context.update({"rows": rows, "sort": sort, "comparison": COMPARISON})
+    return context

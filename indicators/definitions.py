@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -132,6 +133,48 @@ class Share:
     def percent(self) -> float | None:
         ratio = self.ratio
         return None if ratio is None else round(ratio * 100, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "answers": self.answers,
+            "min_answers": self.min_answers,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Share:
+        return cls(
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            answers=data.get("answers"),
+            min_answers=data.get("min_answers", 0),
+        )
+
+
+def value_to_json(value: Any) -> Any:
+    """An indicator value as JSON: numbers and None as they are, tagged objects for the rest.
+
+    Shares keep numerator, denominator and the answer rule (so "för få svar" is decided the same
+    way after a round trip); Decimals keep their exact digits.
+    """
+    if isinstance(value, Share):
+        return {"share": value.to_dict()}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"cannot store indicator value {value!r}")
+
+
+def value_from_json(data: Any) -> Any:
+    if isinstance(data, dict):
+        if "share" in data:
+            return Share.from_dict(data["share"])
+        if "decimal" in data:
+            return Decimal(data["decimal"])
+        raise ValueError(f"unknown stored indicator value {data!r}")
+    return data
 
 
 class Group(StrEnum):
@@ -893,6 +936,8 @@ def _signature(measure: Measure, mode: str) -> tuple:
         "county": (measure.county_field,),
         "month": (measure.month_field, measure.month_is_date),
         "actor": (measure.actor_field,),
+        "county_month": (measure.county_field, measure.month_field, measure.month_is_date),
+        "county_actor": (measure.county_field, measure.actor_field),
     }[mode]
     return (measure.queryset.model, sql, tuple(map(repr, params)), measure.county_field, grouping)
 
@@ -905,7 +950,9 @@ def _evaluate(
     Case-based indicators all read "real cases filed in the period"; asking for their
     aggregates together scans the case table once instead of once per indicator, which is what
     dominates at volume. Each aggregate is computed over exactly the rows it had alone, so every
-    value is unchanged. Returns ``{key: value}`` (``mode="total"``) or ``{key: {group: value}}``.
+    value is unchanged. Returns ``{key: value}`` (``mode="total"``) or ``{key: {group: value}}``;
+    ``county_month``/``county_actor`` group by county as well, with ``(county, group)`` keys, so
+    every county's monthly or per-actor figures come from one query instead of one per county.
     """
     result: dict[str, Any] = {}
     batches: dict[tuple, list[tuple[Indicator, Measure]]] = {}
@@ -921,7 +968,7 @@ def _evaluate(
                 if mode == "total"
                 else _union_count_by_county(measure)
             )
-        elif mode == "actor" and not measure.actor_field:
+        elif mode in ("actor", "county_actor") and not measure.actor_field:
             result[ind.key] = {}
         else:
             batches.setdefault(_signature(measure, mode), []).append((ind, measure))
@@ -946,7 +993,7 @@ def _evaluate(
             continue
         if mode == "county":
             key_expression = F(first.county_field)
-        elif mode == "month":
+        elif mode in ("month", "county_month"):
             key_expression = (
                 TruncMonth(first.month_field)
                 if first.month_is_date
@@ -957,11 +1004,22 @@ def _evaluate(
             if by_type:
                 path = path.removesuffix("_id") + "__actor_type_id"
             key_expression = F(path)
-        rows = list(qs.values(group_key=key_expression).annotate(**aggregates))
+        per_county = mode.startswith("county_")
+        columns = {"group_key": key_expression}
+        if per_county:
+            columns["group_county"] = F(first.county_field)
+        rows = list(qs.values(**columns).annotate(**aggregates))
         for n, (ind, measure) in enumerate(members):
-            values = {row["group_key"]: measure.finish(split(row, n, measure)) for row in rows}
-            if mode == "month":
-                values = {_month_key(k): v for k, v in values.items() if k is not None}
+            values = {}
+            for row in rows:
+                key = row["group_key"]
+                if mode in ("month", "county_month"):
+                    if key is None:
+                        continue
+                    key = _month_key(key)
+                if per_county:
+                    key = (row["group_county"], key)
+                values[key] = measure.finish(split(row, n, measure))
             result[ind.key] = values
     return result
 
@@ -1005,3 +1063,27 @@ def compute_by_actor(
     """``{key: {actor: value}}``: ``Indicator.by_actor`` for several indicators at once."""
     period = Period(period_start, period_end)
     return _evaluate(indicators, period, "actor", county_code, by_type=by_type)
+
+
+def compute_by_county_month(
+    indicators, period_start: date, period_end: date
+) -> dict[str, dict[str, dict[date, Any]]]:
+    """``{county: {key: {month: value}}}``: ``compute_by_month`` of every county at once."""
+    grouped = _evaluate(indicators, Period(period_start, period_end), "county_month")
+    return _split_by_county(indicators, grouped)
+
+
+def compute_by_county_actor(
+    indicators, period_start: date, period_end: date
+) -> dict[str, dict[str, dict[Any, Any]]]:
+    """``{county: {key: {actor: value}}}``: ``compute_by_actor`` of every county at once."""
+    grouped = _evaluate(indicators, Period(period_start, period_end), "county_actor")
+    return _split_by_county(indicators, grouped)
+
+
+def _split_by_county(indicators, grouped: dict[str, dict]) -> dict[str, dict[str, dict]]:
+    result: dict[str, dict[str, dict]] = {}
+    for ind in indicators:
+        for (county, key), value in grouped[ind.key].items():
+            result.setdefault(county, {i.key: {} for i in indicators})[ind.key][key] = value
+    return result

@@ -1,6 +1,6 @@
 """Exports: all indicators per county and period (CSV, XLSX) and the pseudonymised panel.
 
-The indicator table takes one grouped query per indicator whatever the amount of data. The
+The indicator table is read from the period's snapshot (``indicators.snapshots``). The
 panel streams one row per case and per activity participation, with the organisation number
 replaced by an HMAC keyed with ``settings.PSEUDONYM_KEY`` (stable across exports, so rows of one
 company link up, but not reversible without the key). Free text is never exported.
@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 
 from indicators import definitions as d
 from indicators.models import ActivityParticipant, SurveyResponse
+from indicators.snapshots import SnapshotData, snapshot_for
 from regions.models import County
 from routing.models import Case
 
@@ -52,24 +53,20 @@ def indicator_headers() -> list[str]:
     return headers
 
 
-def indicator_rows(county_codes: list[str] | None, period: d.Period) -> list[list]:
-    """Rows per county (``None``: every county plus the whole country first)."""
-    with d.reporting_queries():
-        return _indicator_rows(county_codes, period)
-
-
-def _indicator_rows(county_codes: list[str] | None, period: d.Period) -> list[list]:
+def indicator_rows(
+    county_codes: list[str] | None, period: d.Period, snapshot: SnapshotData | None = None
+) -> list[list]:
+    """Rows per county (``None``: every county plus the whole country first), from the period's
+    snapshot; only the counties asked for leave it."""
+    snapshot = snapshot or snapshot_for(period)
     counties = County.objects.order_by("code")
     if county_codes is not None:
         counties = counties.filter(code__in=county_codes)
-    counties = list(counties)
-    per_county = d.compute_by_county([c.code for c in counties], period.start, period.end)
     rows = []
     if county_codes is None:
-        national = d.compute_all(None, period.start, period.end)
-        rows.append(_row(NATIONAL_CODE, _("Hela landet"), period, national))
+        rows.append(_row(NATIONAL_CODE, _("Hela landet"), period, snapshot.values(None)))
     for county in counties:
-        rows.append(_row(county.code, county.name, period, per_county[county.code]))
+        rows.append(_row(county.code, county.name, period, snapshot.values(county.code)))
     return rows
 
 
@@ -90,13 +87,14 @@ def indicators_csv(county_codes: list[str] | None, period: d.Period) -> bytes:
 
 
 def indicators_xlsx(county_codes: list[str] | None, period: d.Period) -> bytes:
+    snapshot = snapshot_for(period)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Indikatorer")
     sheet.append(indicator_headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in indicator_rows(county_codes, period):
+    for row in indicator_rows(county_codes, period, snapshot):
         sheet.append(row)
     sheet.freeze_panes = "C2"
     definitions = workbook.create_sheet(_("Definitioner"))
@@ -113,6 +111,8 @@ def indicators_xlsx(county_codes: list[str] | None, period: d.Period) -> bytes:
             _("Tillgänglighetsmätningar (testärenden) räknas aldrig i indikatorerna."),
         ]
     )
+    computed = timezone.localtime(snapshot.computed_at).strftime("%Y-%m-%d %H:%M")
+    definitions.append(["", _("Beräknad"), _("Siffrorna beräknades %(time)s") % {"time": computed}])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -184,3 +184,32 @@ class MysteryShopperTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.case_id}"
+
+
+class IndicatorSnapshot(models.Model):
+    """Every indicator figure of one period, computed together and served from here.
+
+    Exact distinct-company counts and medians over a year cannot be summed from smaller parts,
+    so the dashboards, exports and API read a periodically refreshed snapshot instead of
+    aggregating a year of cases per request. ``payload`` is written and read only by
+    ``indicators.snapshots``; it holds every county and the whole country, so whoever serves it
+    must scope it (``indicators.selectors.county_for_detail``).
+    """
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    computed_at = models.DateTimeField(db_index=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_start", "period_end"], name="indicator_snapshot_period"
+            )
+        ]
+        verbose_name = _("indikatorögonblicksbild")
+        verbose_name_plural = _("indikatorögonblicksbilder")
+
+    def __str__(self) -> str:
+        return f"{self.period_start} – {self.period_end} ({self.computed_at:%Y-%m-%d %H:%M})"

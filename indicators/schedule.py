@@ -11,4 +11,12 @@ BEAT_SCHEDULE = {
         "task": "indicators.survey_dispatch",
         "schedule": 15 * 60.0,
     },
+    # Dashboards and exports read these snapshots; SNAPSHOT_MAX_AGE (15 min) is longer than
+    # the interval, so a page finds a fresh one even when a run is slow.
+    "indicators-refresh-snapshots": {
+        "task": "indicators.refresh_snapshots",
+        "schedule": 10 * 60.0,
+        # A run still queued when the next is due is pointless: drop it instead of piling up.
+        "options": {"expires": 10 * 60.0},
+    },
 }

@@ -114,22 +114,36 @@ ACTOR_INDICATORS = (
 )
 
 
+#: The monthly trends on every dashboard.
+TREND_INDICATORS = (d.first_contact_in_time, d.cases_received)
+
+
 def actor_breakdown(county_code: str | None, period: d.Period) -> list[dict]:
     """Rows per actor (in a county) or per actor type (nationally), one query per row set."""
     by_type = county_code is None
     columns = d.compute_by_actor(
         ACTOR_INDICATORS, county_code, period.start, period.end, by_type=by_type
     )
-    keys = set().union(*(values.keys() for values in columns.values()))
+    return actor_rows(columns, period, actor_names(columns, by_type=by_type))
+
+
+def actor_names(*columns: dict[str, dict], by_type: bool) -> dict:
+    """Names of the actors (or actor types) keyed in any of the ``{key: {actor: value}}``."""
+    keys = {k for c in columns for values in c.values() for k in values if k}
     model = ActorType if by_type else Actor
-    names = dict(model.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))
+    return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+
+def actor_rows(columns: dict[str, dict], period: d.Period, names: dict) -> list[dict]:
+    """``{key: {actor: value}}`` as sorted table rows (most cases first, unassigned last)."""
+    keys = set().union(*(values.keys() for values in columns.values()))
     rows = []
     for key in keys:
         rows.append(
             {
                 "name": names.get(key) if key else None,
                 "values": {
-                    ind.key: columns[ind.key].get(key, ind.empty(period))
+                    ind.key: columns.get(ind.key, {}).get(key, ind.empty(period))
                     for ind in ACTOR_INDICATORS
                 },
             }

@@ -11,3 +11,11 @@ def survey_dispatch() -> int:
     from indicators.services import survey_dispatch as dispatch
 
     return dispatch()
+
+
+@shared_task(name="indicators.refresh_snapshots")
+def refresh_snapshots() -> int:
+    """Recompute the snapshots of the preset periods (idempotent: one row per period)."""
+    from indicators.snapshots import snapshots_refresh_presets
+
+    return len(snapshots_refresh_presets())

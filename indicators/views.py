@@ -77,13 +77,10 @@ def _county_page(request, code: str, *, comparison: bool):
     form = _period_form(request)
     context = _period_context(request, form)
     period = context["period"]
-    context.update(dashboards.county_dashboard(request.user, county, period))
+    sort = request.GET.get("sort", "name") if comparison else None
+    context.update(dashboards.county_dashboard(request.user, county, period, sort=sort))
     context.update({"county": county, "access": access, "show_comparison": comparison})
     if comparison:
-        rows, sort = dashboards.comparison_rows(
-            period, request.GET.get("sort", "name"), lambda c: None
-        )
-        context.update({"rows": rows, "sort": sort, "comparison": dashboards.COMPARISON})
         # Staleness guard: the coordinator sees which services nobody has reviewed for a year.
         context["stale_services"] = list(
             services_needing_review(county.code).select_related("actor")[:50]
