@@ -73,19 +73,47 @@ def database_url_for_subprocess(connection) -> str:
 
 
 class WorkerProcess:
-    def __init__(self, process: subprocess.Popen, log_path: Path):
-        self.process = process
-        self.log_path = log_path
+    """A started worker, and beat when asked for, as separate processes like in production."""
+
+    def __init__(self) -> None:
+        self.processes: list[tuple[subprocess.Popen, Path]] = []
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(
+            path.read_text(errors="replace") for _process, path in self.processes if path.exists()
+        )
+
+    def spawn(self, cmd: list[str], *, env: dict, log_path: Path, ready: str, timeout: float):
+        with log_path.open("w") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own fixed command
+                cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        self.processes.append((process, log_path))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if ready in log_path.read_text(errors="replace"):
+                return
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"{cmd[4]} did not start:\n{self.log()}")
+
+    def stop(self) -> None:
+        for process, _path in self.processes:
+            process.terminate()
+        for process, _path in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture
 def start_worker(tmp_path):
-    """Start real Celery processes (worker, or beat) against the test database.
+    """Start a real Celery worker (and a separate beat process) against the test database.
 
     Call it with environment overrides (e.g. the broker URL); processes stop at teardown.
+    Beat runs in its own process, as in production, not embedded in the worker.
     """
     from django.db import connection
 
@@ -102,49 +130,27 @@ def start_worker(tmp_path):
             "DB_CONN_MAX_AGE": "0",
             **(env or {}),
         }
-        log_path = tmp_path / f"celery-{len(started)}.log"
-        cmd = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "exportcentrum",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            f"--hostname=test{len(started)}@%h",
-        ]
-        if beat:
-            cmd.append("--beat")
-            cmd.append(f"--schedule={tmp_path / 'beat-schedule'}")
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                cmd,
-                cwd=PROJECT_ROOT,
-                env=full_env,  # noqa: S603
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        worker = WorkerProcess(process, log_path)
+        n = len(started)
+        celery = [sys.executable, "-m", "celery", "-A", "exportcentrum"]
+        worker = WorkerProcess()
         started.append(worker)
-        deadline = time.monotonic() + ready_timeout
-        while time.monotonic() < deadline:
-            if "ready." in worker.log():
-                return worker
-            if process.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise AssertionError(f"Celery worker did not start:\n{worker.log()}")
+        worker.spawn(
+            [*celery, "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
+             "--without-mingle", f"--hostname=test{n}@%h"],
+            env=full_env, log_path=tmp_path / f"celery-worker-{n}.log", ready="ready.",
+            timeout=ready_timeout,
+        )  # fmt: skip
+        if beat:
+            worker.spawn(
+                [*celery, "beat", "--loglevel=INFO", f"--schedule={tmp_path / f'beat-{n}'}"],
+                env=full_env, log_path=tmp_path / f"celery-beat-{n}.log",
+                ready="beat: Starting...", timeout=ready_timeout,
+            )  # fmt: skip
+        return worker
 
     yield start
     for worker in started:
-        worker.process.terminate()
-        try:
-            worker.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.process.kill()
+        worker.stop()
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: str = ""):
