@@ -8,27 +8,19 @@ knows nothing about who reads.
 
 from __future__ import annotations
 
-import uuid
-
-from django.core.cache import cache
 from django.db import transaction
+
+from exportcentrum.versions import shared_version, shared_version_bump
 
 CATALOGUE_VERSION_KEY = "regions:catalogue-version"
 
 
 def catalogue_version() -> str:
-    """The current version; a flushed cache gets a fresh one (so every process rebuilds)."""
-    version = cache.get(CATALOGUE_VERSION_KEY)
-    if version is None:
-        cache.add(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(CATALOGUE_VERSION_KEY)
-    return str(version)
+    return shared_version(CATALOGUE_VERSION_KEY)
 
 
 def _bump() -> None:
-    # Random, not a counter: a flushed and re-created counter could repeat a number that some
-    # process still holds.
-    cache.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    shared_version_bump(CATALOGUE_VERSION_KEY)
 
 
 def catalogue_changed() -> None:

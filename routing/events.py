@@ -7,23 +7,9 @@ from django.utils import timezone
 from routing.models import Case, CaseEvent
 
 
-def case_event_add(
-    *,
-    case: Case,
-    kind: str,
-    user=None,
-    from_value: str = "",
-    to_value: str = "",
-    message: str = "",
-    internal: bool = True,
-    data: dict | None = None,
-    at=None,
-) -> CaseEvent:
-    """Record one change. Events are never updated or deleted."""
-    event = case_event_build(
-        case=case, kind=kind, user=user, from_value=from_value, to_value=to_value,
-        message=message, internal=internal, data=data, at=at,
-    )  # fmt: skip
+def case_event_add(**fields) -> CaseEvent:
+    """Record one change (arguments as for ``case_event_build``). Never updated or deleted."""
+    event = case_event_build(**fields)
     event.save(force_insert=True)
     return event
 

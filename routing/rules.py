@@ -9,16 +9,15 @@ under the new version.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from exportcentrum.versions import shared_version, shared_version_bump
 from regions.models import County, ExportCentre
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.engine import (
@@ -71,18 +70,12 @@ def load_rule_specs() -> list[RuleSpec]:
 
 
 def rules_version() -> str:
-    """The current rules version; a flushed cache gets a fresh one (so everyone recompiles)."""
-    version = cache.get(RULES_VERSION_KEY)
-    if version is None:
-        cache.add(RULES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(RULES_VERSION_KEY)
-    return str(version)
+    return shared_version(RULES_VERSION_KEY)
 
 
 def rules_version_bump() -> None:
-    """Tell every process to recompile. Random, not a counter: a flushed and re-created
-    counter could repeat a number some process still holds."""
-    cache.set(RULES_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Tell every process to recompile its rules."""
+    shared_version_bump(RULES_VERSION_KEY)
 
 
 class CompiledRulesCache:
