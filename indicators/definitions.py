@@ -32,7 +32,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
@@ -55,6 +54,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Activity, ActivityParticipant, SurveyInvitation, SurveyResponse
+from regions.models import CountyPageVisit
 from routing.clock import STOCKHOLM
 from routing.models import Case, CaseEvent, EscalationRecord
 
@@ -571,14 +571,10 @@ def information_event_participants(period: Period) -> Measure:
     group=Group.MANDATORY,
     unit=Unit.COUNT,
 )
-def county_page_visits(period: Period) -> Measure | None:
-    """Sum of daily visit counts of the county's public page (``regions.CountyPageVisit``) for
-    days in the period. ``None`` (shown as "–") while that model does not exist."""
-    try:
-        visit_model = apps.get_model("regions", "CountyPageVisit")
-    except LookupError:
-        return None
-    qs = visit_model.objects.filter(day__gte=period.start, day__lte=period.end)
+def county_page_visits(period: Period) -> Measure:
+    """Sum of daily visit counts of the county's public page (``regions.CountyPageVisit``,
+    counted without cookies or personal data) for days in the period."""
+    qs = CountyPageVisit.objects.filter(day__gte=period.start, day__lte=period.end)
     return Measure(qs, {"n": Sum("count")}, _count, month_field="day", month_is_date=True)
 
 

@@ -44,11 +44,9 @@ _MONTH_ABBR = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "o
 @lru_cache(maxsize=64)
 def _holidays_for_year(year: int) -> dict[date, str]:
     """Swedish holiday names (lower case) for one year; cached because it is hot."""
-    kwargs = {"years": year, "categories": HOLIDAY_CATEGORIES}
-    try:
-        calendar = holidays.country_holidays("SE", language="sv", **kwargs)
-    except (NotImplementedError, ValueError):  # pragma: no cover - older/odd holidays releases
-        calendar = holidays.country_holidays("SE", **kwargs)
+    calendar = holidays.country_holidays(
+        "SE", years=year, categories=HOLIDAY_CATEGORIES, language="sv"
+    )
     return {day: name.lower() for day, name in calendar.items()}
 
 
@@ -87,13 +85,14 @@ def calendar_version(policy: str | None = None) -> str:
 
 def _resolve_policy(policy: str | None) -> str:
     if policy is None:
-        policy = DEFAULT_POLICY
-        try:
-            from django.conf import settings
-        except ImportError:  # pragma: no cover - Django is a hard dependency of the project
-            settings = None
-        if settings is not None and settings.configured:
-            policy = getattr(settings, "DEADLINE_POLICY", DEFAULT_POLICY)
+        from django.conf import settings
+
+        # Read lazily: the clock is also used without configured settings (pure unit tests).
+        policy = (
+            getattr(settings, "DEADLINE_POLICY", DEFAULT_POLICY)
+            if settings.configured
+            else DEFAULT_POLICY
+        )
     if policy not in POLICIES:
         raise ValueError(f"unknown deadline policy {policy!r}; expected one of {POLICIES}")
     return policy

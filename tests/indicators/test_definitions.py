@@ -6,7 +6,7 @@ Now is frozen at Wed 1 Apr 2026 08:00 Stockholm.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -181,15 +181,21 @@ def test_median_hours_to_first_contact(march):
     assert d.median_hours_to_first_contact("01", *MARCH) is None
 
 
-def test_page_visits_none_until_the_model_exists(march):
-    from django.apps import apps
+def test_page_visits_sum_the_days_of_the_period_per_county(march):
+    from regions.models import CountyPageVisit
 
-    try:
-        apps.get_model("regions", "CountyPageVisit")
-    except LookupError:
-        assert d.county_page_visits("12", *MARCH) is None
-    else:
-        assert d.county_page_visits("12", *MARCH) == 0
+    first, last = MARCH
+    CountyPageVisit.objects.bulk_create(
+        [
+            CountyPageVisit(county_id="12", day=first, count=5),
+            CountyPageVisit(county_id="12", day=last, count=7),
+            CountyPageVisit(county_id="12", day=last + timedelta(days=1), count=100),
+            CountyPageVisit(county_id="20", day=first, count=3),
+        ]
+    )
+    assert d.county_page_visits("12", *MARCH) == 12  # 5 + 7; the day after is outside
+    assert d.county_page_visits("20", *MARCH) == 3
+    assert d.county_page_visits(None, *MARCH) == 15
 
 
 def test_grouped_evaluation_agrees_with_single_calls(march):

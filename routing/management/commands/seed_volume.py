@@ -407,8 +407,8 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ writing
 
     def _can_copy(self) -> bool:
-        # COPY needs psycopg2's copy_expert (the driver this project installs).
-        return connection.vendor == "postgresql" and _psycopg2_available()
+        # COPY uses psycopg2's copy_expert, the driver this project installs.
+        return connection.vendor == "postgresql"
 
     def _insert(self, rows) -> int:
         fields = [f for f in Case._meta.concrete_fields if f.column != "id"]
@@ -471,14 +471,6 @@ def _drop_secondary_indexes(cursor) -> list[str]:
     for name, _definition in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
     return [definition for _name, definition in indexes]
-
-
-def _psycopg2_available() -> bool:
-    try:
-        import psycopg2  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _copy_value(value) -> str:
