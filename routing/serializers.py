@@ -52,8 +52,9 @@ class QuestionInputSerializer(serializers.Serializer):
     )  # fmt: skip
     question = serializers.CharField(max_length=validation.QUESTION_MAX_LENGTH)
     target_countries = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, default=list,
-        help_text="ISO 3166-1 alpha-2 codes.",
+        child=serializers.CharField(max_length=60), required=False, default=list,
+        help_text="ISO 3166-1 alpha-2 codes, or country names in Swedish or English; "
+        "stored as codes.",
     )  # fmt: skip
     employees = serializers.ChoiceField(
         choices=Case.EmployeeBand.choices, required=False, allow_blank=True, default=""

@@ -17,7 +17,7 @@ from stdnum.se import orgnr, personnummer
 
 from regions.models import Municipality
 from routing.catalogue import CatalogueSnapshot, catalogue
-from routing.markets import is_valid_country
+from routing.countries import country_code, parse_countries
 
 QUESTION_MAX_LENGTH = 5000
 MAX_TARGET_COUNTRIES = 20
@@ -28,7 +28,6 @@ GENERIC_REJECTION = _(
 )
 
 _POSTAL_CODE = re.compile(r"^\s*(\d{3})\s?(\d{2})\s*$")
-_COUNTRY_SPLIT = re.compile(r"[\s,;]+")
 
 
 @dataclass(frozen=True)
@@ -79,20 +78,23 @@ def clean_postal_code(value: str) -> str:
 
 
 def clean_target_countries(value: str | list[str] | None) -> list[str]:
-    """ISO 3166-1 alpha-2 codes, comma/space separated or a list; upper-cased, de-duplicated."""
+    """ISO 3166-1 alpha-2 codes from codes or Swedish/English country names; de-duplicated."""
     if not value:
         return []
-    items = _COUNTRY_SPLIT.split(value) if isinstance(value, str) else list(value)
-    codes = [str(item).strip().upper() for item in items if str(item).strip()]
-    unknown = [code for code in codes if not is_valid_country(code)]
+    if isinstance(value, str):
+        codes, unknown = parse_countries(value)
+    else:
+        found = [(item, country_code(str(item))) for item in value if str(item).strip()]
+        codes = [code for _item, code in found if code]
+        unknown = [str(item).strip() for item, code in found if not code]
     if unknown:
         raise ValidationError(
             _(
-                "Okänd landskod: %(codes)s. Använd tvåbokstavskoder enligt ISO 3166, "
-                "t.ex. DE för Tyskland, US för USA och GB för Storbritannien."
+                "Vi känner inte igen %(countries)s som land. Skriv landets namn, t.ex. Tyskland, "
+                "USA eller Storbritannien, eller landskoden (DE, US, GB)."
             ),
             code="invalid_country",
-            params={"codes": ", ".join(unknown)},
+            params={"countries": ", ".join(f"”{item}”" for item in unknown)},
         )
     codes = list(dict.fromkeys(codes))
     if len(codes) > MAX_TARGET_COUNTRIES:
@@ -124,6 +126,27 @@ def resolve_municipality(
         if municipality is None:
             raise ValidationError(
                 {"municipality_code": _("Välj en kommun i listan.")}, code="invalid_municipality"
+            )
+        by_postal_code = snapshot.municipality_for_postal_code(postal_code) if postal_code else None
+        # Routing follows the county: a postal code in another county than the chosen municipality
+        # would send the question to the wrong centre, so the company decides which one is right.
+        if by_postal_code is not None and by_postal_code.county_id != municipality.county_id:
+            raise ValidationError(
+                {
+                    "municipality_code": _(
+                        "Postnumret %(code)s ligger i %(postal_municipality)s (%(postal_county)s), "
+                        "men du valde %(municipality)s (%(county)s). Välj den kommun där företaget "
+                        "finns, eller ändra postnumret."
+                    )
+                    % {
+                        "code": f"{postal_code[:3]} {postal_code[3:]}",
+                        "postal_municipality": by_postal_code.name,
+                        "postal_county": by_postal_code.county.name,
+                        "municipality": municipality.name,
+                        "county": municipality.county.name,
+                    }
+                },
+                code="location_mismatch",
             )
         return municipality
     if not postal_code:

@@ -248,7 +248,7 @@ def test_tampered_status_token_is_404(client, people):
             [
                 "Ange ett giltigt organisationsnummer",
                 "Ange en giltig mejladress.",
-                "Okänd landskod: XX",
+                "Vi känner inte igen ”XX” som land.",
                 "Du behöver godkänna att vi behandlar uppgifterna.",
                 "Det här fältet är obligatoriskt.",
             ],
@@ -258,7 +258,7 @@ def test_tampered_status_token_is_404(client, people):
             [
                 "Enter a valid organisation number",
                 "Enter a valid email address.",
-                "Unknown country code: XX",
+                "We do not recognise ”XX” as a country.",
                 "You need to agree to us processing the information.",
                 "This field is required.",
             ],

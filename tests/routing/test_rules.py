@@ -117,7 +117,7 @@ def test_coordinator_creates_updates_and_deletes_a_county_rule_with_history(
         ({"keywords": ""}, "Ange minst ett villkor"),
         ({"keywords": "lån"}, "Avsluta med $"),
         ({"keywords": "!!"}, "saknar bokstäver"),
-        ({"countries": "DE, XX"}, "Okänd landskod: XX"),
+        ({"countries": "DE, XX"}, "Vi känner inte igen ”XX” som land."),
         ({"actor_type": "nobody"}, "Välj ett giltigt alternativ"),
     ],
 )
