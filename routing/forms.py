@@ -73,7 +73,7 @@ class QuestionForm(forms.Form):
         label=_("Målländer (frivilligt)"),
         required=False,
         max_length=200,
-        help_text=_("Landskoder med kommatecken emellan, t.ex. DE, US, NO."),
+        help_text=_("Länder med kommatecken emellan, t.ex. Tyskland, USA, Norge."),
     )
     employees = forms.ChoiceField(
         label=_("Antal anställda (frivilligt)"),
