@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -191,6 +192,13 @@ class CentreMatch:
 _DIGITS = re.compile(r"^\d[\d\s]*$")
 
 
+def fold_for_search(text: str) -> str:
+    """Lower case without accents, so "malmo" finds Malmö and "goteborg" Göteborg: people
+    typing on a foreign keyboard, or in a hurry, leave the dots out."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def find_centres(query: str) -> list[CentreMatch]:
     """Counties matching a postal code (whole or its first digits), a municipality, a postal
     locality or a county name. Comparisons are case-insensitive for å, ä and ö too, which
@@ -224,15 +232,15 @@ def find_centres(query: str) -> list[CentreMatch]:
             add(row.municipality.county_id, label)
         return sorted(matches.values(), key=lambda m: m.county.code)
 
-    needle = query.casefold()
+    needle = fold_for_search(query)
     for municipality in Municipality.objects.only("short_name", "name", "county_id"):
-        name = municipality.short_name.casefold()
+        name = fold_for_search(municipality.short_name)
         if name == needle or any(word.startswith(needle) for word in name.split()):
             add(municipality.county_id, municipality.name)
     for county in counties.values():
-        if county.name.casefold().startswith(needle) or county.short_name.casefold().startswith(
-            needle
-        ):
+        if fold_for_search(county.name).startswith(needle) or fold_for_search(
+            county.short_name
+        ).startswith(needle):
             add(county.code, county.name)
     # Postal localities ("Mölnlycke" lies in Härryda): exact names only, as typed or capitalised.
     localities = (

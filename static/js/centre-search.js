@@ -12,12 +12,17 @@
   // The sentence comes translated from the page: "{shown} av {total} exportcentrum visas".
   var template = status.getAttribute("data-template") || "{shown} / {total}";
 
+  // Accents are ignored, as on the server: "malmo" finds Malmö.
+  function fold(text) {
+    return text.toLocaleLowerCase(lang).normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  }
+
   function filter() {
-    var needle = input.value.trim().toLocaleLowerCase(lang);
+    var needle = fold(input.value.trim());
     var byName = needle.length >= 2 && !/^[\d\s]+$/.test(needle);
     var shown = 0;
     cards.forEach(function (card) {
-      var terms = (card.getAttribute("data-terms") || "").toLocaleLowerCase(lang);
+      var terms = fold(card.getAttribute("data-terms") || "");
       var visible = !byName || terms.split(/\s+/).some(function (word) {
         return word.indexOf(needle) === 0;
       }) || terms.indexOf(needle) !== -1;
