@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "regions",
     "routing",
     "indicators",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -193,7 +194,7 @@ def _beat_schedule() -> dict[str, dict]:
     from importlib import import_module
 
     schedule: dict[str, dict] = {}
-    for module in ("routing.schedule", "indicators.schedule"):
+    for module in ("routing.schedule", "indicators.schedule", "privacy.schedule"):
         try:
             schedule.update(import_module(module).BEAT_SCHEDULE)
         except ModuleNotFoundError as exc:
@@ -294,6 +295,13 @@ DEADLINE_POLICY = env_str("DEADLINE_POLICY", "working_day")
 # Keyed hash for pseudonymised exports; must differ from SECRET_KEY in production.
 PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", SECRET_KEY)
 SWEEP_STALE_AFTER = timedelta(minutes=env_int("SWEEP_STALE_AFTER_MINUTES", 5))
+# How long personal data is kept (GDPR art. 5.1 e). Shown on the privacy page and in the register
+# of processing activities, applied every night by privacy.apply_retention.
+RETENTION_CLOSED_CASES_MONTHS = env_int("RETENTION_CLOSED_CASES_MONTHS", 36)
+RETENTION_SENT_MAIL_DAYS = env_int("RETENTION_SENT_MAIL_DAYS", 30)
+RETENTION_SURVEY_COMMENTS_MONTHS = env_int("RETENTION_SURVEY_COMMENTS_MONTHS", 24)
+RETENTION_ACTIVITY_PARTICIPANTS_MONTHS = env_int("RETENTION_ACTIVITY_PARTICIPANTS_MONTHS", 36)
+RETENTION_SWEEP_RUNS_DAYS = env_int("RETENTION_SWEEP_RUNS_DAYS", 90)
 
 # --- Security (production) -------------------------------------------------------------------
 if PRODUCTION:

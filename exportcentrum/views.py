@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from exportcentrum.health import health_report
+from privacy.policy import retention_rules
 from regions.access import Role, scope_for
 from regions.selectors import export_centres_for_listing
 
@@ -22,7 +23,7 @@ def accessibility_statement(request):
 
 
 def privacy_notice(request):
-    return render(request, "privacy.html")
+    return render(request, "privacy.html", {"retention_rules": retention_rules()})
 
 
 @login_required

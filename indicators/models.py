@@ -59,7 +59,11 @@ class ActivityParticipant(models.Model):
     """A company that took part, by organisation number (deduplicated across the partnership)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participants")
-    org_number = models.CharField(_("organisationsnummer"), max_length=11, db_index=True)
+    # Ten digits, or after anonymisation the same keyed pseudonym as the company's cases get.
+    org_number = models.CharField(_("organisationsnummer"), max_length=24, db_index=True)
+    org_number_is_personal = models.BooleanField(
+        default=False, help_text=_("Enskild firma: numret är ett personnummer (personuppgift).")
+    )
     company_name = models.CharField(_("företagsnamn"), max_length=200, blank=True)
 
     class Meta:

@@ -177,7 +177,13 @@ def activity_add_participants(*, activity: Activity, companies: dict[str, str]) 
     """
     existing = set(activity.participants.values_list("org_number", flat=True))
     new = [
-        ActivityParticipant(activity=activity, org_number=org, company_name=name)
+        ActivityParticipant(
+            activity=activity,
+            org_number=org,
+            company_name=name,
+            # A sole trader's number is a personnummer: flagged, so lists mask it.
+            org_number_is_personal=personnummer.is_valid(org),
+        )
         for org, name in companies.items()
         if org not in existing
     ]

@@ -64,7 +64,9 @@ class Case(models.Model):
 
     # The company and its question.
     company_name = models.CharField(_("företagsnamn"), max_length=200)
-    org_number = models.CharField(_("organisationsnummer"), max_length=11, db_index=True)
+    # Ten digits; after anonymisation a keyed pseudonym ("P" + 20 hex), so that indicators still
+    # count each company once (privacy.services).
+    org_number = models.CharField(_("organisationsnummer"), max_length=24, db_index=True)
     org_number_is_personal = models.BooleanField(
         default=False, help_text=_("Enskild firma: numret är ett personnummer (personuppgift).")
     )
@@ -135,6 +137,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
 
     objects = CaseQuerySet.as_manager()

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from privacy import policy, selectors, services
+from privacy.forms import ErasureForm, PersonalDataSearchForm
+from privacy.models import ErasureRecord
+from regions.access import Role, scope_for
+
+
+def _searcher_scope(request):
+    scope = scope_for(request.user)
+    if not selectors.may_search_personal_data(scope):
+        raise Http404
+    return scope
+
+
+@login_required
+@require_safe
+def personal_data_search(request):
+    scope = _searcher_scope(request)
+    form = PersonalDataSearchForm(request.GET if "q" in request.GET else None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = selectors.personal_data_find(form.cleaned_data["q"], scope=scope)
+        if request.GET.get("format") == "json":
+            ErasureRecord.objects.create(
+                kind=ErasureRecord.Kind.ACCESS,
+                at=timezone.now(),
+                by=request.user,
+                counts={"records": found.total},
+            )
+            response = JsonResponse(
+                selectors.personal_data_as_json(found), json_dumps_params={"ensure_ascii": False}
+            )
+            response["Content-Disposition"] = 'attachment; filename="registerutdrag.json"'
+            return response
+    erase_form = ErasureForm(initial={"q": form.cleaned_data["q"]}) if found else None
+    return render(
+        request,
+        "privacy/search.html",
+        {"form": form, "found": found, "erase_form": erase_form},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def personal_data_erase(request):
+    scope = _searcher_scope(request)
+    erase_form = ErasureForm(request.POST)
+    found = None
+    if erase_form.is_valid():
+        found = selectors.personal_data_find(erase_form.cleaned_data["q"], scope=scope)
+        counts = services.personal_data_erase(
+            found, by=request.user, reason=erase_form.cleaned_data["reason"]
+        )
+        return render(request, "privacy/erased.html", {"counts": counts})
+    form = PersonalDataSearchForm({"q": request.POST.get("q", "")})
+    if form.is_valid():
+        found = selectors.personal_data_find(form.cleaned_data["q"], scope=scope)
+    return render(
+        request,
+        "privacy/search.html",
+        {"form": form, "found": found, "erase_form": erase_form},
+        status=400,
+    )
+
+
+@login_required
+@require_safe
+def processing_register(request):
+    if scope_for(request.user).role not in {Role.NATIONAL, Role.ADMIN}:
+        raise Http404
+    return render(
+        request,
+        "privacy/register.html",
+        {
+            "rules": policy.retention_rules(),
+            "erasures": ErasureRecord.objects.all()[:50],
+        },
+    )
