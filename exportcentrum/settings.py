@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "regions",
     "routing",
     "indicators",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

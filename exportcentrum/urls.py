@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("regions.urls")),
     path("", include("routing.urls")),
     path("", include("indicators.urls")),
+    path("", include("evaluation.urls")),
 ]
