@@ -26,7 +26,7 @@ def experiment_list(request):
 @login_required
 def experiment_create(request):
     selectors.national_only(request.user)
-    form = ExperimentForm(request.POST or None)
+    form = ExperimentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         experiment = services.experiment_create(created_by=request.user, **form.cleaned_data)
         messages.success(request, _("Försöket är skapat. Gör tilldelningen före start."))
