@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from evaluation import estimates as est
 from evaluation.models import Assignment, Experiment
@@ -19,9 +19,9 @@ from evaluation.selectors import PanelRow
 from indicators.definitions import MIN_SURVEY_ANSWERS
 
 OUTCOMES = (
-    ("contact_in_time", _lazy("Kontakt med rätt aktör inom en arbetsdag")),
-    ("right_help", _lazy("Fick den hjälp de behövde (enkät)")),
-    ("exported", _lazy("Exporterar sex månader senare (enkät)")),
+    ("contact_in_time", gettext_lazy("Kontakt med rätt aktör inom en arbetsdag")),
+    ("right_help", gettext_lazy("Fick den hjälp de behövde (enkät)")),
+    ("exported", gettext_lazy("Exporterar sex månader senare (enkät)")),
 )
 #: Survey outcomes come from few answers: cells under the dashboards' minimum are suppressed.
 SURVEY_OUTCOMES = ("right_help", "exported")
@@ -164,10 +164,10 @@ def _raw_shares(selected: list[PanelRow], key: str) -> dict[str, float | None]:
 # --------------------------------------------------------------------------- balance
 
 COVARIATES = (
-    ("employees", _lazy("Antal anställda")),
-    ("export_experience", _lazy("Exporterfarenhet")),
-    ("county", _lazy("Län")),
-    ("topic", _lazy("Ämne")),
+    ("employees", gettext_lazy("Antal anställda")),
+    ("export_experience", gettext_lazy("Exporterfarenhet")),
+    ("county", gettext_lazy("Län")),
+    ("topic", gettext_lazy("Ämne")),
 )
 
 

@@ -172,3 +172,12 @@ def test_panel_export_is_pseudonymised(client, people, make_experiment):
     assert len(lines) == 1 + 21 * 2
     assert "550101-0000" not in body and "5501010000" not in body
     assert pseudonym("551201-0000") in body
+
+
+def test_pages_are_swedish_first_and_english_second(client, people, make_experiment):
+    experiment = make_experiment()
+    client.force_login(people.national)
+    url = reverse("experiment-detail", args=[experiment.pk])
+    assert "Designrapport" in client.get(url).content.decode()
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "Design report" in english and "Make the assignment" in english
