@@ -181,3 +181,41 @@ def test_pages_are_swedish_first_and_english_second(client, people, make_experim
     assert "Designrapport" in client.get(url).content.decode()
     english = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "Design report" in english and "Make the assignment" in english
+
+
+def test_stepped_wedge_estimate_compares_within_periods(client, people, make_experiment):
+    experiment = make_experiment(design=Experiment.Design.STEPPED_WEDGE, steps=3, step_days=10)
+    run = assignment_run(experiment=experiment, seed=8, user=people.national)
+    switch_on = dict(run.assignments.values_list("unit_key", "switch_on_date"))
+    start = day_start(experiment.start_date) + timedelta(hours=9)
+    for county in County.objects.all():
+        for day in (5, 15, 25, 35):
+            case = make_case(office=None, county=county, submitted_at=start + timedelta(days=day))
+            switched = (experiment.start_date + timedelta(days=day)) >= switch_on[county.code]
+            late = case.original_deadline_at + timedelta(hours=2)
+            case.first_contact_at = case.created_at + timedelta(hours=1) if switched else late
+            case.save(update_fields=["first_contact_at"])
+    client.force_login(people.national)
+    page = client.get(reverse("experiment-estimates", args=[experiment.pk])).content.decode()
+    assert "Infört jämfört med ännu inte infört" in page
+    assert "+100,0" in page
+
+
+def test_demo_experiment_is_assigned_before_its_start_and_estimable(client, people):
+    from django.core.management import call_command
+
+    from evaluation.demo import load_demo_experiment
+
+    now = timezone.now()
+    for county in County.objects.all():
+        for days_ago in (170, 120, 80, 30):
+            make_case(office=None, county=county, submitted_at=now - timedelta(days=days_ago))
+    call_command("load_demo_experiment")
+    experiment = Experiment.objects.get()
+    run = experiment.runs.get()
+    assert run.run_at.date() < experiment.start_date and run.unit_count == 21
+    assert load_demo_experiment() is None  # once only
+    client.force_login(people.national)
+    page = client.get(reverse("experiment-estimates", args=[experiment.pk]))
+    assert page.status_code == 200
+    assert "84 ärenden sedan start" in page.content.decode()
