@@ -66,7 +66,9 @@ def assignment_run(
                 _("Försöket har startat; tilldelningen kan inte längre ändras.")
             )
         units = experiment_units(locked)
-        if not units:
+        # Companies first seen after the run get their arm from the seed (see selectors), so
+        # a company experiment may start with an empty list; counties and offices may not.
+        if not units and locked.unit != Experiment.Unit.COMPANY:
             raise AssignmentRefused(_("Det finns inga enheter att fördela."))
         allocations = allocate(
             units,

@@ -129,3 +129,13 @@ def test_a_company_keeps_its_arm_across_cases(people, make_experiment):
         }
         assert len(arms) == 1
     assert not run.assignments.filter(unit_key__contains="556").exists()  # only pseudonyms
+
+
+def test_a_company_experiment_without_earlier_companies_still_records_its_seed(
+    people, make_experiment
+):
+    experiment = make_experiment(unit=Experiment.Unit.COMPANY)
+    run = assignment_run(experiment=experiment, seed=4, user=people.national)
+    assert run.unit_count == 0
+    case = make_case(office=people.skane_almi_office, submitted_at=day_start(experiment.start_date))
+    assert arm_for_case(case, experiment).arm in {"kontroll", "atgard"}
