@@ -20,3 +20,12 @@ def percent(value) -> str:
     if value is None:
         return "–"
     return f"{number_format(round(float(value) * 100, 1), 1)} %"
+
+
+@register.simple_tag
+def case_arms(case) -> list:
+    """``{% case_arms case as arms %}``: the case's arms in started experiments (read-only),
+    for any template that should show or apply an intervention (receipt, e-mails)."""
+    from evaluation.selectors import arms_for_case
+
+    return arms_for_case(case)

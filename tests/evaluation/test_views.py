@@ -219,3 +219,26 @@ def test_demo_experiment_is_assigned_before_its_start_and_estimable(client, peop
     page = client.get(reverse("experiment-estimates", args=[experiment.pk]))
     assert page.status_code == 200
     assert "84 ärenden sedan start" in page.content.decode()
+
+
+def test_panel_export_suppresses_survey_cells_with_few_answers(client, people, make_experiment):
+    import csv
+
+    from indicators.models import SurveyInvitation
+    from indicators.services import survey_answer
+
+    experiment = make_experiment()
+    assignment_run(experiment=experiment, seed=5, user=people.national)
+    start = day_start(experiment.start_date) + timedelta(hours=9)
+    for office, answers in ((people.skane_almi_office, 3), (people.dalarna_almi_office, 6)):
+        for i in range(answers):
+            case = make_case(office=office, submitted_at=start + timedelta(days=i))
+            invitation = SurveyInvitation.objects.create(
+                case=case, kind="followup", created_at=case.created_at
+            )
+            survey_answer(invitation=invitation, got_help="yes")
+    client.force_login(people.national)
+    body = client.get(reverse("experiment-panel", args=[experiment.pk])).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(body.splitlines(), delimiter=";"))
+    assert {r["right_help"] for r in rows if r["county"] == "12"} == {""}
+    assert {r["right_help"] for r in rows if r["county"] == "20"} == {"1"}
