@@ -139,3 +139,18 @@ def test_a_company_experiment_without_earlier_companies_still_records_its_seed(
     assert run.unit_count == 0
     case = make_case(office=people.skane_almi_office, submitted_at=day_start(experiment.start_date))
     assert arm_for_case(case, experiment).arm in {"kontroll", "atgard"}
+
+
+def test_templates_can_ask_for_a_cases_arms(people, make_experiment):
+    from django.template import Context, Template
+
+    experiment = make_experiment()
+    assignment_run(experiment=experiment, seed=3, user=people.national)
+    start = day_start(experiment.start_date) + timedelta(hours=10)
+    case = make_case(office=people.skane_almi_office, submitted_at=start)
+    template = Template(
+        "{% load evaluation_tags %}{% case_arms case as arms %}"
+        "{% for a in arms %}{{ a.experiment.pk }}:{{ a.arm }}{% endfor %}"
+    )
+    expected = f"{experiment.pk}:{arm_for_case(case, experiment).arm}"
+    assert template.render(Context({"case": case})) == expected
