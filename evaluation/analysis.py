@@ -229,6 +229,34 @@ def allocation_summary(assignments: list[Assignment]) -> list[dict]:
     ]
 
 
+def consort_flow(
+    experiment: Experiment, assignments: list[Assignment], rows: list[PanelRow]
+) -> list[dict]:
+    """The CONSORT flow per arm (per step for a stepped wedge): units allocated, units with
+    cases since the start, cases analysed and companies behind them."""
+
+    def group_of(item) -> str:
+        if experiment.is_stepped_wedge and item.switch_on_date:
+            return _("steg %(step)s") % {"step": _step(experiment, item)}
+        return item.arm
+
+    allocated = Counter(group_of(a) for a in assignments)
+    cases = defaultdict(list)
+    for r in rows:
+        cases[group_of(r)].append(r)
+    groups = sorted(set(allocated) | set(cases))
+    return [
+        {
+            "group": g,
+            "allocated": allocated.get(g, 0),
+            "with_cases": len({r.unit_key for r in cases[g]}),
+            "cases": len(cases[g]),
+            "companies": len({r.company for r in cases[g]}),
+        }
+        for g in groups
+    ]
+
+
 # --------------------------------------------------------------------------- export
 
 PANEL_HEADERS = [

@@ -205,6 +205,13 @@ def arms_for_case(case: Case) -> list[CaseArm]:
     return [arm for e in started if (arm := arm_for_case(case, e)) is not None]
 
 
+def test_cases_since_start(experiment: Experiment) -> int:
+    """Mystery-shopper cases filed since the start: excluded by design, reported in the flow."""
+    return Case.objects.filter(
+        is_test=True, created_at__gte=day_start(experiment.start_date)
+    ).count()
+
+
 # --------------------------------------------------------------------------- panel
 
 

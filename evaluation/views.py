@@ -40,6 +40,8 @@ def experiment_detail(request, pk: int):
     experiment = selectors.experiment_get_for_user(request.user, pk)
     run = selectors.latest_run(experiment)
     assignments = selectors.run_assignments(run)
+    started = timezone.localdate() >= experiment.start_date
+    rows = selectors.evaluation_panel(experiment) if started else []
     context = {
         "experiment": experiment,
         "run": run,
@@ -47,7 +49,9 @@ def experiment_detail(request, pk: int):
         "assignments": assignments,
         "allocation": analysis.allocation_summary(assignments),
         "strata_labels": [str(STRATA_LABELS.get(s, s)) for s in experiment.strata],
-        "started": timezone.localdate() >= experiment.start_date,
+        "started": started,
+        "flow": analysis.consort_flow(experiment, assignments, rows) if started else [],
+        "excluded_tests": selectors.test_cases_since_start(experiment) if started else 0,
         "run_form": RunForm(initial={"seed": RunForm.suggested_seed()}),
     }
     return render(request, "evaluation/detail.html", context)

@@ -219,6 +219,10 @@ def test_demo_experiment_is_assigned_before_its_start_and_estimable(client, peop
     page = client.get(reverse("experiment-estimates", args=[experiment.pk]))
     assert page.status_code == 200
     assert "84 ärenden sedan start" in page.content.decode()
+    make_case(office=None, county=people.skane, submitted_at=now, is_test=True)
+    detail = client.get(reverse("experiment-detail", args=[experiment.pk])).content.decode()
+    assert 'id="consort-flow"' in detail
+    assert "1 testärende (tillgänglighetsmätning) sedan start är uteslutet" in detail
 
 
 def test_panel_export_suppresses_survey_cells_with_few_answers(client, people, make_experiment):
