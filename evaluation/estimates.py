@@ -102,12 +102,17 @@ def permutation_estimate(
     a = within_period_difference(means, present, permuted_treated)
     c = within_period_difference(observed_x, present, permuted_treated)
     p_value = (1 + np.sum(np.abs(a) >= abs(a0) - 1e-12)) / (1 + len(a))
-    span = max(float(np.ptp(means[present])) if present.any() else 1.0, 1e-6) * 2
-    grid = np.linspace(a0 - span, a0 + span, 1601)
-    stat_obs = np.abs(a0 - grid * c0)[:, None]
-    stat_perm = np.abs(a[None, :] - grid[:, None] * c[None, :])
-    p_grid = (1 + np.sum(stat_perm >= stat_obs - 1e-12, axis=1)) / (1 + len(a))
-    kept = grid[p_grid > alpha]
+    span = max(float(np.ptp(means[present])) if present.any() else 1.0, 1e-3) * 2
+    for _widen in range(4):
+        grid = np.linspace(a0 - span, a0 + span, 1601)
+        stat_obs = np.abs(a0 - grid * c0)[:, None]
+        stat_perm = np.abs(a[None, :] - grid[:, None] * c[None, :])
+        p_grid = (1 + np.sum(stat_perm >= stat_obs - 1e-12, axis=1)) / (1 + len(a))
+        kept = grid[p_grid > alpha]
+        # An interval reaching the grid's edge may go further: widen and look again.
+        if not len(kept) or (kept.min() > grid[0] and kept.max() < grid[-1]):
+            break
+        span *= 4
     low, high = (float(kept.min()), float(kept.max())) if len(kept) else (a0, a0)
     return Estimate(True, a0, low, high, float(p_value), n_treated, n_control, method="permutation")
 
