@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "routing",
     "indicators",
     "privacy",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("routing.urls")),
     path("", include("indicators.urls")),
     path("", include("privacy.urls")),
+    path("", include("evaluation.urls")),
 ]

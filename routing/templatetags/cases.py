@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -114,3 +116,13 @@ def as_text(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+#: Extension point: higher apps append ``callable(case) -> safe HTML`` in ``AppConfig.ready``.
+CASE_PAGE_SECTIONS: list = []
+
+
+@register.simple_tag
+def case_page_sections(case) -> str:
+    # Each section escapes unless it hands back safe (template-rendered) HTML.
+    return mark_safe("".join(conditional_escape(section(case)) for section in CASE_PAGE_SECTIONS))  # noqa: S308
