@@ -61,8 +61,11 @@ class ActivityParticipant(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participants")
     # Ten digits, or after anonymisation the same keyed pseudonym as the company's cases get.
     org_number = models.CharField(_("organisationsnummer"), max_length=24, db_index=True)
+    # db_default too: the benchmark seeders insert participants in bulk SQL.
     org_number_is_personal = models.BooleanField(
-        default=False, help_text=_("Enskild firma: numret är ett personnummer (personuppgift).")
+        default=False,
+        db_default=False,
+        help_text=_("Enskild firma: numret är ett personnummer (personuppgift)."),
     )
     company_name = models.CharField(_("företagsnamn"), max_length=200, blank=True)
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='activityparticipant',
             name='org_number_is_personal',
-            field=models.BooleanField(default=False, help_text='Enskild firma: numret är ett personnummer (personuppgift).'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Enskild firma: numret är ett personnummer (personuppgift).'),
         ),
         migrations.AlterField(
             model_name='activityparticipant',

@@ -306,8 +306,9 @@ def test_unknown_postal_code_asks_for_the_municipality(client, people):
     assert Case.objects.get().county_id == "20"
 
 
-def test_chosen_municipality_wins_over_the_postal_code(client, people):
-    client.post(FORM_URL, question_payload(municipality_code=FALUN_MUNICIPALITY))
+def test_chosen_municipality_without_a_postal_code_decides_the_county(client, people):
+    # A postal code in another county is asked about instead (test_intake_location.py).
+    client.post(FORM_URL, question_payload(postal_code="", municipality_code=FALUN_MUNICIPALITY))
     case = Case.objects.get()
     assert case.county_id == "20" and case.municipality_id == FALUN_MUNICIPALITY
     assert case.office == people.dalarna_almi_office

@@ -268,6 +268,7 @@ class Command(BaseCommand):
             "first_contact_channel": "",
             "first_contact_by_id": None,
             "closed_at": None,
+            "anonymised_at": None,
             "outcome": "",
             "_handler": handler_id,
             **case_clock_fields(created_at),
