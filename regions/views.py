@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from regions import selectors, services
-from regions.access import county_for_editor, scope_for
+from regions.access import (
+    counts_as_page_visit,
+    county_for_editor,
+    may_edit_county_page,
+    services_editing_everything,
+)
 from regions.forms import CentreSearchForm, IntroductionForm, ParticipantsForm, ServiceForm
 from regions.models import County, CountyPageVersion, ExportCentre
 
@@ -61,12 +66,12 @@ def centre_detail(request, slug: str):
     centre = get_object_or_404(
         ExportCentre.objects.select_related("county", "front_door_actor"), county=county
     )
-    scope = scope_for(request.user)
+    scope = request.scope
     # HEAD requests, staff looking at their own pages and crawlers are not visits.
-    if request.method == "GET" and not scope.is_staff_member and not _is_bot(request):
+    if request.method == "GET" and counts_as_page_visit(scope) and not _is_bot(request):
         services.county_page_visit_record(county_code=county.code)
     context = _page_context(centre, introduction=centre.introduction)
-    context["can_edit"] = scope.can_edit_county(county.code)
+    context["can_edit"] = may_edit_county_page(scope, county.code)
     return render(request, "regions/centre_detail.html", context)
 
 
@@ -75,14 +80,12 @@ def centre_detail(request, slug: str):
 
 @require_safe
 def centre_edit(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     code = centre.county_id
-    scope = scope_for(request.user)
+    everything = services_editing_everything(request.scope)
     catalogue = list(selectors.services_for_county(code, include_inactive=True))
     editable_ids = set(
-        selectors.services_editable_in(code, everything=scope.sees_everything).values_list(
-            "pk", flat=True
-        )
+        selectors.services_editable_in(code, everything=everything).values_list("pk", flat=True)
     )
     now = timezone.now()
     today = timezone.localdate()
@@ -105,7 +108,7 @@ def centre_edit(request, slug: str):
 
 
 def centre_edit_introduction(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     if request.method == "POST":
         form = IntroductionForm(request.POST)
         if form.is_valid():
@@ -130,7 +133,7 @@ def centre_edit_introduction(request, slug: str):
 
 @require_safe
 def centre_preview(request, slug: str, version_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     version = get_object_or_404(selectors.page_versions(centre.county_id), pk=version_id)
     context = _page_context(centre, introduction=version.introduction)
     context.update({"version": version, "preview": True})
@@ -139,7 +142,7 @@ def centre_preview(request, slug: str, version_id: int):
 
 @require_POST
 def centre_publish(request, slug: str, version_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     version = get_object_or_404(
         CountyPageVersion.objects.filter(county_id=centre.county_id), pk=version_id
     )
@@ -151,7 +154,7 @@ def centre_publish(request, slug: str, version_id: int):
 
 
 def centre_edit_participants(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     actors = selectors.actors_available_to(centre.county_id)
     if request.method == "POST":
         form = ParticipantsForm(request.POST, centre=centre, actors=actors)
@@ -199,26 +202,26 @@ def _service_form_view(request, centre: ExportCentre, service=None):
 
 
 def _editable_service(request, centre: ExportCentre, service_id: int):
-    everything = scope_for(request.user).sees_everything
+    everything = services_editing_everything(request.scope)
     return get_object_or_404(
         selectors.services_editable_in(centre.county_id, everything=everything), pk=service_id
     )
 
 
 def centre_service_create(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     return _service_form_view(request, centre)
 
 
 def centre_service_edit(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     service = _editable_service(request, centre, service_id)
     return _service_form_view(request, centre, service)
 
 
 @require_POST
 def centre_service_deactivate(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     service = _editable_service(request, centre, service_id)
     services.service_deactivate(county=centre.county, service=service, editor=request.user)
     messages.success(request, _("Tjänsten %(title)s visas inte längre.") % {"title": service.title})
@@ -227,7 +230,7 @@ def centre_service_deactivate(request, slug: str, service_id: int):
 
 @require_POST
 def centre_service_activate(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     service = _editable_service(request, centre, service_id)
     services.service_activate(county=centre.county, service=service, editor=request.user)
     messages.success(request, _("Tjänsten %(title)s visas igen.") % {"title": service.title})
@@ -236,7 +239,7 @@ def centre_service_activate(request, slug: str, service_id: int):
 
 @require_POST
 def centre_service_reviewed(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     service = _editable_service(request, centre, service_id)
     services.service_mark_reviewed(county=centre.county, service=service, editor=request.user)
     messages.success(
@@ -247,7 +250,7 @@ def centre_service_reviewed(request, slug: str, service_id: int):
 
 @require_safe
 def centre_history(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     changes = Paginator(selectors.page_changes(centre.county_id), 50).get_page(
         request.GET.get("sida")
     )
