@@ -1,12 +1,13 @@
 """The public county pages ("which centre is mine?", each centre's page) and the coordinators'
-editing of them. Every editing view starts with `county_for_editor`, which answers 404 to
-anyone who may not edit that county."""
+editing of them. Every editing view asks a visitor to sign in, then starts with
+`county_for_editor`, which answers 404 to anyone who may not edit that county."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -78,6 +79,7 @@ def centre_detail(request, slug: str):
 # --- Editing ----------------------------------------------------------------------------------
 
 
+@login_required
 @require_safe
 def centre_edit(request, slug: str):
     centre = county_for_editor(request.scope, slug)
@@ -107,6 +109,7 @@ def centre_edit(request, slug: str):
     )
 
 
+@login_required
 def centre_edit_introduction(request, slug: str):
     centre = county_for_editor(request.scope, slug)
     if request.method == "POST":
@@ -131,6 +134,7 @@ def centre_edit_introduction(request, slug: str):
     return render(request, "regions/edit/introduction_form.html", {"centre": centre, "form": form})
 
 
+@login_required
 @require_safe
 def centre_preview(request, slug: str, version_id: int):
     centre = county_for_editor(request.scope, slug)
@@ -140,6 +144,7 @@ def centre_preview(request, slug: str, version_id: int):
     return render(request, "regions/centre_preview.html", context)
 
 
+@login_required
 @require_POST
 def centre_publish(request, slug: str, version_id: int):
     centre = county_for_editor(request.scope, slug)
@@ -153,6 +158,7 @@ def centre_publish(request, slug: str, version_id: int):
     return redirect("centre-edit", slug=slug)
 
 
+@login_required
 def centre_edit_participants(request, slug: str):
     centre = county_for_editor(request.scope, slug)
     actors = selectors.actors_available_to(centre.county_id)
@@ -208,17 +214,20 @@ def _editable_service(request, centre: ExportCentre, service_id: int):
     )
 
 
+@login_required
 def centre_service_create(request, slug: str):
     centre = county_for_editor(request.scope, slug)
     return _service_form_view(request, centre)
 
 
+@login_required
 def centre_service_edit(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
     service = _editable_service(request, centre, service_id)
     return _service_form_view(request, centre, service)
 
 
+@login_required
 @require_POST
 def centre_service_deactivate(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
@@ -228,6 +237,7 @@ def centre_service_deactivate(request, slug: str, service_id: int):
     return redirect("centre-edit", slug=slug)
 
 
+@login_required
 @require_POST
 def centre_service_activate(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
@@ -237,6 +247,7 @@ def centre_service_activate(request, slug: str, service_id: int):
     return redirect("centre-edit", slug=slug)
 
 
+@login_required
 @require_POST
 def centre_service_reviewed(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
@@ -248,6 +259,7 @@ def centre_service_reviewed(request, slug: str, service_id: int):
     return redirect(reverse("centre-edit", kwargs={"slug": slug}) + "#tjanster")
 
 
+@login_required
 @require_safe
 def centre_history(request, slug: str):
     centre = county_for_editor(request.scope, slug)
