@@ -150,6 +150,12 @@ def may_edit_activity(scope: Scope, activity: Activity) -> bool:
     return activity_counties_for(scope).filter(code=activity.county_id).exists()
 
 
+def require_activity_editor(scope: Scope, activity: Activity) -> Activity:
+    if not may_edit_activity(scope, activity):
+        raise Http404
+    return activity
+
+
 # --------------------------------------------------------------------------- mystery shopper
 
 

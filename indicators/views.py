@@ -26,6 +26,7 @@ from indicators.access import (
     may_register_activities,
     mystery_tests_visible_to,
     national_access,
+    require_activity_editor,
     require_activity_registrar,
     require_activity_viewer,
     require_mystery_shopper_staff,
@@ -196,8 +197,7 @@ def activity_detail(request, pk: int):
     may_edit = may_edit_activity(request.scope, activity)
     form = ParticipantImportForm()
     if request.method == "POST":
-        if not may_edit:
-            raise Http404
+        require_activity_editor(request.scope, activity)
         form = ParticipantImportForm(request.POST, request.FILES)
         if form.is_valid():
             added = services.activity_add_participants(activity=activity, companies=form.companies)

@@ -91,8 +91,12 @@ class Scope:
 def scope_for(user) -> Scope:
     """The access scope of `user` (anonymous, company account, staff or admin).
 
-    Costs a query or two: in a request, use `request.scope` (computed once) instead.
+    Costs a query or two: in a request, use `request.scope` (computed once) instead; code that
+    is handed the request's user (services recording who acted) gets that same scope back.
     """
+    remembered = getattr(user, REQUEST_SCOPE_ATTRIBUTE, None)
+    if remembered is not None:
+        return remembered
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(Role.ANONYMOUS)
     if user.is_superuser:
@@ -118,6 +122,10 @@ def scope_of(viewer) -> Scope:
     return viewer if isinstance(viewer, Scope) else scope_for(viewer)
 
 
+#: Where the request's user remembers the request's scope (that user object lives one request).
+REQUEST_SCOPE_ATTRIBUTE = "_request_scope"
+
+
 class ScopeMiddleware:
     """Sets `request.scope`, computed on first use and then reused for the whole request.
 
@@ -128,8 +136,15 @@ class ScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.scope = SimpleLazyObject(lambda: scope_for(request.user))
+        request.scope = SimpleLazyObject(lambda: _request_scope(request))
         return self.get_response(request)
+
+
+def _request_scope(request) -> Scope:
+    user = request.user
+    scope = scope_for(user)
+    setattr(user, REQUEST_SCOPE_ATTRIBUTE, scope)
+    return scope
 
 
 def require_role(scope: Scope, *roles: Role) -> Scope:
