@@ -178,6 +178,14 @@ def test_indicators_api_answers_out_of_scope_404(people, skane, who, query, expe
         assert response.json()["county"] == query["county"]
 
 
+def test_the_scope_follows_the_user_the_api_authenticated(people, skane):
+    """`request.scope` is computed after DRF has set the user, however it authenticated."""
+    api = APIClient()
+    api.force_authenticate(people.other_coordinator)
+    assert api.get(reverse("api-indicators"), {"county": "12"}).status_code == 404
+    assert api.get(reverse("api-indicators")).json()["county"] == "20"
+
+
 def test_the_api_schema_describes_the_session_cookie(client):
     schema = client.get(reverse("api-schema"), {"format": "json"}).json()
     assert "cookieAuth" in schema["components"]["securitySchemes"]
