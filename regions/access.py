@@ -15,7 +15,11 @@ from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
+
+from regions.models import County, ExportCentre, Service
+from regions.selectors import local_services_q, services_for_county
 
 
 class Role(StrEnum):
@@ -161,8 +165,6 @@ def require_staff(scope: Scope) -> Scope:
 def counties_visible_to(scope: Scope) -> QuerySet:
     """Counties whose detail `scope` works with: all for national staff and admins, else their
     own (a handler: the counties their office serves)."""
-    from regions.models import County
-
     if scope.sees_everything:
         return County.objects.all()
     return County.objects.filter(code__in=scope.county_codes)
@@ -182,9 +184,6 @@ def county_for_editor(scope: Scope, slug: str):
     handlers, national staff, companies and anonymous visitors all get the same 404 as for a
     county that does not exist (no enumeration, no 403).
     """
-    # Imported here: routing's models import this module while the apps are still loading.
-    from regions.models import ExportCentre
-
     centre = (
         ExportCentre.objects.select_related("county", "front_door_actor")
         .filter(county__slug=slug)
@@ -195,9 +194,15 @@ def county_for_editor(scope: Scope, slug: str):
     return centre
 
 
-def services_editing_everything(scope: Scope) -> bool:
-    """National services (shared by every county) are edited by national staff and admins only."""
-    return scope.sees_everything
+def services_editable_by(scope: Scope, county_code: str) -> QuerySet[Service]:
+    """Services of the county's catalogue `scope` may change on its page: the county's own,
+    or (admins) all of them, national ones included. Call after `county_for_editor`."""
+    services = services_for_county(county_code, include_inactive=True)
+    return services if scope.sees_everything else services.filter(local_services_q(county_code))
+
+
+def access_service_for_editing(scope: Scope, centre: ExportCentre, service_id: int) -> Service:
+    return get_object_or_404(services_editable_by(scope, centre.county_id), pk=service_id)
 
 
 def counts_as_page_visit(scope: Scope) -> bool:

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from regions import selectors, services
 from regions.access import (
+    access_service_for_editing,
     counts_as_page_visit,
     county_for_editor,
     may_edit_county_page,
-    services_editing_everything,
+    services_editable_by,
 )
 from regions.forms import CentreSearchForm, IntroductionForm, ParticipantsForm, ServiceForm
 from regions.models import County, CountyPageVersion, ExportCentre
@@ -84,11 +85,8 @@ def centre_detail(request, slug: str):
 def centre_edit(request, slug: str):
     centre = county_for_editor(request.scope, slug)
     code = centre.county_id
-    everything = services_editing_everything(request.scope)
     catalogue = list(selectors.services_for_county(code, include_inactive=True))
-    editable_ids = set(
-        selectors.services_editable_in(code, everything=everything).values_list("pk", flat=True)
-    )
+    editable_ids = set(services_editable_by(request.scope, code).values_list("pk", flat=True))
     now = timezone.now()
     today = timezone.localdate()
     return render(
@@ -207,13 +205,6 @@ def _service_form_view(request, centre: ExportCentre, service=None):
     )
 
 
-def _editable_service(request, centre: ExportCentre, service_id: int):
-    everything = services_editing_everything(request.scope)
-    return get_object_or_404(
-        selectors.services_editable_in(centre.county_id, everything=everything), pk=service_id
-    )
-
-
 @login_required
 def centre_service_create(request, slug: str):
     centre = county_for_editor(request.scope, slug)
@@ -223,7 +214,7 @@ def centre_service_create(request, slug: str):
 @login_required
 def centre_service_edit(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
-    service = _editable_service(request, centre, service_id)
+    service = access_service_for_editing(request.scope, centre, service_id)
     return _service_form_view(request, centre, service)
 
 
@@ -231,7 +222,7 @@ def centre_service_edit(request, slug: str, service_id: int):
 @require_POST
 def centre_service_deactivate(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
-    service = _editable_service(request, centre, service_id)
+    service = access_service_for_editing(request.scope, centre, service_id)
     services.service_deactivate(county=centre.county, service=service, editor=request.user)
     messages.success(request, _("Tjänsten %(title)s visas inte längre.") % {"title": service.title})
     return redirect("centre-edit", slug=slug)
@@ -241,7 +232,7 @@ def centre_service_deactivate(request, slug: str, service_id: int):
 @require_POST
 def centre_service_activate(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
-    service = _editable_service(request, centre, service_id)
+    service = access_service_for_editing(request.scope, centre, service_id)
     services.service_activate(county=centre.county, service=service, editor=request.user)
     messages.success(request, _("Tjänsten %(title)s visas igen.") % {"title": service.title})
     return redirect("centre-edit", slug=slug)
@@ -251,7 +242,7 @@ def centre_service_activate(request, slug: str, service_id: int):
 @require_POST
 def centre_service_reviewed(request, slug: str, service_id: int):
     centre = county_for_editor(request.scope, slug)
-    service = _editable_service(request, centre, service_id)
+    service = access_service_for_editing(request.scope, centre, service_id)
     services.service_mark_reviewed(county=centre.county, service=service, editor=request.user)
     messages.success(
         request, _("Tjänsten %(title)s är markerad som granskad.") % {"title": service.title}
