@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import CharField, DateTimeField, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils import timezone
 
 from evaluation.models import Assignment, AssignmentRun, Experiment
 from evaluation.randomisation import Unit, switch_on_date, unlisted_group
 from indicators.exports import pseudonym
 from indicators.models import SurveyResponse
-from regions.access import scope_for
 from regions.models import County, ExportCentre, Office
 from routing.clock import STOCKHOLM
 from routing.models import Case
@@ -28,24 +26,6 @@ STRATA_BY_UNIT = {
     Experiment.Unit.OFFICE: ("actor_type", "county", "county_size"),
     Experiment.Unit.COMPANY: ("employees", "export_experience", "county"),
 }
-
-
-def national_only(user) -> None:
-    """Experiments are national staff's (and admins') tool; everyone else gets 404."""
-    if not scope_for(user).sees_everything:
-        raise Http404
-
-
-def experiments_for(user) -> QuerySet[Experiment]:
-    national_only(user)
-    return Experiment.objects.select_related("created_by")
-
-
-def experiment_get_for_user(user, pk: int) -> Experiment:
-    try:
-        return experiments_for(user).get(pk=pk)
-    except Experiment.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 def latest_run(experiment: Experiment) -> AssignmentRun | None:

@@ -13,19 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation import analysis, selectors, services
+from evaluation.access import access_experiment, experiments_visible_to, require_experiment_staff
 from evaluation.estimates import FEW_CLUSTERS, minimum_detectable_effect
 from evaluation.forms import STRATA_LABELS, ExperimentForm, PowerForm, RunForm
 
 
 @login_required
 def experiment_list(request):
-    experiments = selectors.experiments_for(request.user)
+    experiments = experiments_visible_to(request.scope)
     return render(request, "evaluation/list.html", {"experiments": experiments})
 
 
 @login_required
 def experiment_create(request):
-    selectors.national_only(request.user)
+    require_experiment_staff(request.scope)
     form = ExperimentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         experiment = services.experiment_create(created_by=request.user, **form.cleaned_data)
@@ -37,7 +38,7 @@ def experiment_create(request):
 
 @login_required
 def experiment_detail(request, pk: int):
-    experiment = selectors.experiment_get_for_user(request.user, pk)
+    experiment = access_experiment(request.scope, pk)
     run = selectors.latest_run(experiment)
     assignments = selectors.run_assignments(run)
     started = timezone.localdate() >= experiment.start_date
@@ -60,7 +61,7 @@ def experiment_detail(request, pk: int):
 @login_required
 @require_POST
 def assignment_run(request, pk: int):
-    experiment = selectors.experiment_get_for_user(request.user, pk)
+    experiment = access_experiment(request.scope, pk)
     form = RunForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ange ett frö som ett heltal."))
@@ -82,7 +83,7 @@ def assignment_run(request, pk: int):
 
 @login_required
 def balance(request, pk: int):
-    experiment = selectors.experiment_get_for_user(request.user, pk)
+    experiment = access_experiment(request.scope, pk)
     since = experiment.start_date - timedelta(days=selectors.BASELINE_DAYS)
     rows = selectors.evaluation_panel(experiment, since=since)
     groups, sizes, table = analysis.balance_table(experiment, rows)
@@ -97,7 +98,7 @@ def balance(request, pk: int):
 
 @login_required
 def estimates(request, pk: int):
-    experiment = selectors.experiment_get_for_user(request.user, pk)
+    experiment = access_experiment(request.scope, pk)
     run = selectors.latest_run(experiment)
     rows = selectors.evaluation_panel(experiment)
     results = analysis.estimate_report(experiment, selectors.run_assignments(run), rows)
@@ -107,7 +108,7 @@ def estimates(request, pk: int):
 
 @login_required
 def panel_export(request, pk: int):
-    experiment = selectors.experiment_get_for_user(request.user, pk)
+    experiment = access_experiment(request.scope, pk)
     since = experiment.start_date - timedelta(days=selectors.BASELINE_DAYS)
     body = analysis.panel_csv(selectors.evaluation_panel(experiment, since=since))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
@@ -117,7 +118,7 @@ def panel_export(request, pk: int):
 
 @login_required
 def power(request):
-    selectors.national_only(request.user)
+    require_experiment_staff(request.scope)
     form = PowerForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from exportcentrum.health import health_report
 from privacy.policy import retention_rules
-from regions.access import Role, scope_for
+from regions.access import Role
 from regions.selectors import export_centres_for_listing
 
 
@@ -29,7 +29,7 @@ def privacy_notice(request):
 @login_required
 def dashboard(request):
     """Where staff land after login: each role's own start page, once those exist."""
-    scope = scope_for(request.user)
+    scope = request.scope
     targets = {
         Role.HANDLER: "handler-inbox",
         Role.COORDINATOR: "coordinator-cases",

@@ -155,8 +155,8 @@ def national_dashboard(period: d.Period, sort: str) -> dict:
     }
 
 
-def county_dashboard(user, county, period: d.Period, *, sort: str | None = None) -> dict:
-    """The detail of ``county`` (the caller has checked ``user`` may see it); with ``sort``
+def county_dashboard(viewer, county, period: d.Period, *, sort: str | None = None) -> dict:
+    """The detail of ``county`` (the caller has checked ``viewer`` may see it); with ``sort``
     also every county's headline figures for the comparison table."""
     snapshot = snapshot_for(period)
     values = snapshot.values(county.code)
@@ -165,7 +165,7 @@ def county_dashboard(user, county, period: d.Period, *, sort: str | None = None)
         "headline": [(ind, values[ind.key]) for ind in COMPARISON],
         "sections": indicator_sections(values),
         # "Just now", not for the period: always live.
-        "workload": case_workload(user, county.code),
+        "workload": case_workload(viewer, county.code),
         "charts": trend_charts(snapshot, county.code, county.name),
         "actors": snapshot.actors(county.code),
         "actor_columns": ACTOR_INDICATORS,

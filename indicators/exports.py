@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators import definitions as d
+from indicators.access import activities_visible_to
 from indicators.models import ActivityParticipant, SurveyResponse
 from indicators.snapshots import SnapshotData, snapshot_for
 from regions.models import County
@@ -251,14 +252,12 @@ def panel_csv_stream(cases, participants) -> Iterable[str]:
         yield writer.writerow(row)
 
 
-def panel_sources(user, county_code: str | None, period: d.Period):
+def panel_sources(viewer, county_code: str | None, period: d.Period):
     """Scoped querysets for the panel (cases via visible_to, activities via the same scope)."""
-    from indicators.selectors import activities_visible_to
-
-    cases = Case.objects.visible_to(user).filter(
+    cases = Case.objects.visible_to(viewer).filter(
         created_at__gte=period.start_at, created_at__lt=period.end_at
     )
-    activities = activities_visible_to(user).filter(date__gte=period.start, date__lte=period.end)
+    activities = activities_visible_to(viewer).filter(date__gte=period.start, date__lte=period.end)
     if county_code:
         cases = cases.filter(county_id=county_code)
         activities = activities.filter(county_id=county_code)

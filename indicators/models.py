@@ -200,7 +200,7 @@ class IndicatorSnapshot(models.Model):
     so the dashboards, exports and API read a periodically refreshed snapshot instead of
     aggregating a year of cases per request. ``payload`` is written and read only by
     ``indicators.snapshots``; it holds every county and the whole country, so whoever serves it
-    must scope it (``indicators.selectors.county_for_detail``).
+    must scope it (``indicators.access.county_for_detail``).
     """
 
     period_start = models.DateField()

@@ -1,17 +1,16 @@
-"""Reads for dashboards, exports and activity lists, scoped through regions.access."""
+"""Reads for dashboards, exports and activity lists, scoped through indicators.access.
+
+``viewer`` is the request's scope (``request.scope``) or a user."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from indicators import definitions as d
-from indicators.models import Activity, MysteryShopperTest
-from regions.access import Role, Scope, scope_for
+from indicators.access import mystery_tests_visible_to
 from regions.models import Actor, ActorType, County
 from routing.models import Case
 
@@ -38,56 +37,6 @@ def default_period() -> d.Period:
     return period_for_preset("last_12_months")
 
 
-# --------------------------------------------------------------------------- access
-
-
-@dataclass(frozen=True)
-class DashboardAccess:
-    """What a user may see on the dashboards.
-
-    ``detail_counties``: counties whose full detail (trends, cases, actors, exports) they see;
-    ``None`` means all. Everyone with access sees every county's headline figures.
-    """
-
-    scope: Scope
-    detail_counties: frozenset[str] | None
-
-    @property
-    def is_national(self) -> bool:
-        return self.detail_counties is None
-
-    def may_see_detail(self, county_code: str) -> bool:
-        return self.detail_counties is None or county_code in self.detail_counties
-
-
-def dashboard_access(user) -> DashboardAccess:
-    """Coordinators (own county) and national staff/admins; everyone else gets 404."""
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return DashboardAccess(scope, None)
-    if scope.role == Role.COORDINATOR:
-        return DashboardAccess(scope, scope.county_codes)
-    raise Http404
-
-
-def national_access(user) -> DashboardAccess:
-    access = dashboard_access(user)
-    if not access.is_national:
-        raise Http404
-    return access
-
-
-def county_for_detail(user, code: str) -> tuple[DashboardAccess, County]:
-    """The county whose detail ``user`` asks for; 404 if missing or not theirs alike."""
-    access = dashboard_access(user)
-    if not access.may_see_detail(code):
-        raise Http404
-    try:
-        return access, County.objects.get(code=code)
-    except County.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 # --------------------------------------------------------------------------- dashboard reads
 
 
@@ -95,10 +44,10 @@ def counties() -> list[County]:
     return list(County.objects.order_by("code"))
 
 
-def case_workload(user, county_code: str) -> dict[str, int]:
+def case_workload(viewer, county_code: str) -> dict[str, int]:
     """Open and overdue (no first contact, deadline passed) real cases right now."""
     now = timezone.now()
-    qs = Case.objects.visible_to(user).real().open().filter(county_id=county_code)
+    qs = Case.objects.visible_to(viewer).real().open().filter(county_id=county_code)
     return qs.aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=Q(first_contact_at__isnull=True, deadline_at__lt=now)),
@@ -155,27 +104,6 @@ def actor_rows(columns: dict[str, dict], period: d.Period, names: dict) -> list[
 # --------------------------------------------------------------------------- activities
 
 
-def activities_visible_to(user) -> QuerySet[Activity]:
-    """Handlers: counties their office serves; coordinators: their county; national: all."""
-    scope = scope_for(user)
-    qs = Activity.objects.select_related("county").prefetch_related("actors")
-    if scope.sees_everything:
-        return qs
-    if scope.role in {Role.HANDLER, Role.COORDINATOR}:
-        return qs.filter(county_id__in=scope.county_codes)
-    return qs.none()
-
-
-def activity_counties_for(user) -> QuerySet[County]:
-    """Counties a user may register activities for (their own; national staff do not)."""
-    scope = scope_for(user)
-    if scope.role in {Role.HANDLER, Role.COORDINATOR}:
-        return County.objects.filter(code__in=scope.county_codes)
-    if scope.role == Role.ADMIN:
-        return County.objects.all()
-    return County.objects.none()
-
-
 def actors_for_counties(county_codes) -> QuerySet[Actor]:
     """Actors with an office serving any of the counties (the partnership there)."""
     return (
@@ -188,19 +116,10 @@ def actors_for_counties(county_codes) -> QuerySet[Actor]:
 # --------------------------------------------------------------------------- mystery shopper
 
 
-def mystery_tests_for(user) -> QuerySet[MysteryShopperTest]:
-    """National staff and admins only: others get nothing (views answer 404)."""
-    if not scope_for(user).sees_everything:
-        return MysteryShopperTest.objects.none()
-    return MysteryShopperTest.objects.select_related(
-        "county", "case", "case__assigned_actor", "expected_actor_type"
-    )
-
-
 BASELINES = ((2016, 0.52), (2017, 0.40))
 
 
-def mystery_report(user) -> dict:
+def mystery_report(viewer) -> dict:
     """Per county and per expected actor: tests where the right actor made first contact in
     time, against the audit's baselines. Undecided tests (clock still running) are left out.
 
@@ -211,7 +130,7 @@ def mystery_report(user) -> dict:
     from django.db.models.functions import Coalesce
 
     now = timezone.now()
-    qs = mystery_tests_for(user).annotate(
+    qs = mystery_tests_visible_to(viewer).annotate(
         contact_type=Coalesce(
             F("case__first_contact_by__staff_profile__office__actor__actor_type_id"),
             F("case__assigned_actor__actor_type_id"),

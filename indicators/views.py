@@ -10,11 +10,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators import dashboards, exports, selectors, services
+from indicators.access import (
+    access_activity,
+    activities_visible_to,
+    activity_counties_for,
+    coordinator_county,
+    county_for_detail,
+    export_counties,
+    may_edit_activity,
+    may_register_activities,
+    mystery_tests_visible_to,
+    national_access,
+    require_activity_editor,
+    require_activity_registrar,
+    require_activity_viewer,
+    require_mystery_shopper_staff,
+)
 from indicators.forms import (
     PRESET_LABELS,
     ActivityForm,
@@ -24,7 +40,6 @@ from indicators.forms import (
     ParticipantImportForm,
     PeriodForm,
 )
-from indicators.selectors import county_for_detail, dashboard_access, national_access
 from regions.selectors import services_needing_review
 from routing.escalation import sweep_health
 
@@ -47,7 +62,7 @@ def _period_context(request, form: PeriodForm) -> dict:
 
 @login_required
 def national_dashboard(request):
-    national_access(request.user)
+    national_access(request.scope)
     form = _period_form(request)
     context = _period_context(request, form)
     context.update(
@@ -60,11 +75,7 @@ def national_dashboard(request):
 
 @login_required
 def coordinator_dashboard(request):
-    access = dashboard_access(request.user)
-    if access.is_national or len(access.detail_counties) != 1:
-        raise Http404
-    (code,) = access.detail_counties
-    return _county_page(request, code, comparison=True)
+    return _county_page(request, coordinator_county(request.scope), comparison=True)
 
 
 @login_required
@@ -73,12 +84,12 @@ def county_dashboard(request, code: str):
 
 
 def _county_page(request, code: str, *, comparison: bool):
-    access, county = county_for_detail(request.user, code)
+    access, county = county_for_detail(request.scope, code)
     form = _period_form(request)
     context = _period_context(request, form)
     period = context["period"]
     sort = request.GET.get("sort", "name") if comparison else None
-    context.update(dashboards.county_dashboard(request.user, county, period, sort=sort))
+    context.update(dashboards.county_dashboard(request.scope, county, period, sort=sort))
     context.update({"county": county, "access": access, "show_comparison": comparison})
     if comparison:
         # Staleness guard: the coordinator sees which services nobody has reviewed for a year.
@@ -92,16 +103,7 @@ def _county_page(request, code: str, *, comparison: bool):
 
 
 def _export_scope(request) -> tuple[list[str] | None, str]:
-    """County codes the export covers (None = all plus the country), 404 outside the scope."""
-    access = dashboard_access(request.user)
-    code = request.GET.get("county") or None
-    if code:
-        county_for_detail(request.user, code)
-        return [code], code
-    if access.is_national:
-        return None, "alla"
-    (own,) = sorted(access.detail_counties)
-    return [own], own
+    return export_counties(request.scope, request.GET.get("county") or None)
 
 
 @login_required
@@ -124,7 +126,7 @@ def indicator_export(request, fmt: str):
 def panel_export(request):
     codes, name = _export_scope(request)
     period = _period_form(request).period()
-    cases, participants = exports.panel_sources(request.user, codes[0] if codes else None, period)
+    cases, participants = exports.panel_sources(request.scope, codes[0] if codes else None, period)
     response = StreamingHttpResponse(
         exports.panel_csv_stream(cases, participants), content_type="text/csv; charset=utf-8"
     )
@@ -138,12 +140,14 @@ def panel_export(request):
 
 @login_required
 def activity_list(request):
-    scope_activities = selectors.activities_visible_to(request.user)
-    if not selectors.scope_for(request.user).is_staff_member:
-        raise Http404
-    activities = scope_activities.annotate(companies=Count("participants")).order_by("-date", "-pk")
+    scope = require_activity_viewer(request.scope)
+    activities = (
+        activities_visible_to(scope)
+        .annotate(companies=Count("participants"))
+        .order_by("-date", "-pk")
+    )
     page = Paginator(activities, 50).get_page(request.GET.get("sida"))
-    can_create = selectors.activity_counties_for(request.user).exists()
+    can_create = may_register_activities(scope)
     return render(
         request,
         "indicators/activity_list.html",
@@ -152,15 +156,14 @@ def activity_list(request):
 
 
 def _activity_form(request, data=None, files=None) -> ActivityForm:
-    counties = selectors.activity_counties_for(request.user)
+    counties = activity_counties_for(request.scope)
     actors = selectors.actors_for_counties(counties.values_list("code", flat=True))
     return ActivityForm(data, files, counties=counties, actors=actors)
 
 
 @login_required
 def activity_create(request):
-    if not selectors.activity_counties_for(request.user).exists():
-        raise Http404
+    require_activity_registrar(request.scope)
     if request.method == "POST":
         form = _activity_form(request, request.POST, request.FILES)
         if form.is_valid():
@@ -190,14 +193,11 @@ def activity_create(request):
 
 @login_required
 def activity_detail(request, pk: int):
-    activity = get_object_or_404(selectors.activities_visible_to(request.user), pk=pk)
-    may_edit = activity.county_id in set(
-        selectors.activity_counties_for(request.user).values_list("code", flat=True)
-    )
+    activity = access_activity(request.scope, pk)
+    may_edit = may_edit_activity(request.scope, activity)
     form = ParticipantImportForm()
     if request.method == "POST":
-        if not may_edit:
-            raise Http404
+        require_activity_editor(request.scope, activity)
         form = ParticipantImportForm(request.POST, request.FILES)
         if form.is_valid():
             added = services.activity_add_participants(activity=activity, companies=form.companies)
@@ -242,18 +242,18 @@ def survey_answer(request, token: str):
 
 @login_required
 def mystery_shopper_report(request):
-    national_access(request.user)
-    tests = selectors.mystery_tests_for(request.user)[:100]
+    scope = require_mystery_shopper_staff(request.scope)
+    tests = mystery_tests_visible_to(scope)[:100]
     return render(
         request,
         "indicators/mystery_report.html",
-        {"report": selectors.mystery_report(request.user), "tests": tests},
+        {"report": selectors.mystery_report(scope), "tests": tests},
     )
 
 
 @login_required
 def mystery_shopper_create(request):
-    national_access(request.user)
+    require_mystery_shopper_staff(request.scope)
     form = MysteryShopperForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         test = services.mystery_test_create(created_by=request.user, **form.cleaned_data)

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from stdnum.se import orgnr, personnummer
 
 from indicators.models import ActivityParticipant, SurveyResponse
-from regions.access import Role, Scope
+from regions.access import Scope
 from routing.models import Case, CaseEvent, OutboxMessage
 
 _DIGITS = re.compile(r"\D")
@@ -33,10 +33,6 @@ class PersonalData:
 
 def _is_org_or_personal(digits: str) -> bool:
     return orgnr.is_valid(digits[-10:]) or personnummer.is_valid(digits)
-
-
-def may_search_personal_data(scope: Scope) -> bool:
-    return scope.role in {Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
 
 
 def personal_data_find(query: str, *, scope: Scope) -> PersonalData:

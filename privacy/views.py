@@ -1,28 +1,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from privacy import policy, selectors, services
+from privacy.access import require_personal_data_searcher, require_register_reader
 from privacy.forms import ErasureForm, PersonalDataSearchForm
 from privacy.models import ErasureRecord
-from regions.access import Role, scope_for
-
-
-def _searcher_scope(request):
-    scope = scope_for(request.user)
-    if not selectors.may_search_personal_data(scope):
-        raise Http404
-    return scope
 
 
 @login_required
 @require_safe
 def personal_data_search(request):
-    scope = _searcher_scope(request)
+    scope = require_personal_data_searcher(request.scope)
     form = PersonalDataSearchForm(request.GET if "q" in request.GET else None)
     found = None
     if form.is_bound and form.is_valid():
@@ -50,7 +43,7 @@ def personal_data_search(request):
 @login_required
 @require_http_methods(["POST"])
 def personal_data_erase(request):
-    scope = _searcher_scope(request)
+    scope = require_personal_data_searcher(request.scope)
     erase_form = ErasureForm(request.POST)
     found = None
     if erase_form.is_valid():
@@ -73,8 +66,7 @@ def personal_data_erase(request):
 @login_required
 @require_safe
 def processing_register(request):
-    if scope_for(request.user).role not in {Role.NATIONAL, Role.ADMIN}:
-        raise Http404
+    require_register_reader(request.scope)
     return render(
         request,
         "privacy/register.html",

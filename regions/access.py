@@ -1,9 +1,11 @@
-"""The one place that decides what a user may see.
+"""Who may see and change what in `regions` — and the request's scope every other access module
+starts from.
 
-Every view, API view and export asks `scope_for(user)` and filters through
-`Scope.filter(queryset, county_field=..., office_field=...)`, so a handler sees their office's
-records, a coordinator their county's and national staff (and admins) everything. Objects outside
-the scope are simply absent from the queryset, so lookups answer 404, never 403.
+A request's scope is computed once (`ScopeMiddleware` sets `request.scope` lazily) and passed
+down: every view, API view and export filters through `Scope.filter(queryset, county_field=...,
+office_field=...)`, so a handler sees their office's records, a coordinator their county's and
+national staff (and admins) everything. Objects outside the scope are simply absent from the
+queryset, so lookups answer 404, never 403. Pages a role has no use for answer 404 too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
+
+from regions.models import County, ExportCentre, Service
+from regions.selectors import local_services_q, services_for_county
 
 
 class Role(StrEnum):
@@ -23,6 +31,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+STAFF_ROLES = frozenset({Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN})
+
+
 @dataclass(frozen=True)
 class Scope:
     role: Role
@@ -32,7 +43,11 @@ class Scope:
 
     @property
     def is_staff_member(self) -> bool:
-        return self.role in {Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_company(self) -> bool:
+        return self.role == Role.COMPANY
 
     @property
     def sees_everything(self) -> bool:
@@ -78,7 +93,14 @@ class Scope:
 
 
 def scope_for(user) -> Scope:
-    """The access scope of `user` (anonymous, company account, staff or admin)."""
+    """The access scope of `user` (anonymous, company account, staff or admin).
+
+    Costs a query or two: in a request, use `request.scope` (computed once) instead; code that
+    is handed the request's user (services recording who acted) gets that same scope back.
+    """
+    remembered = getattr(user, REQUEST_SCOPE_ATTRIBUTE, None)
+    if remembered is not None:
+        return remembered
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope(Role.ANONYMOUS)
     if user.is_superuser:
@@ -98,24 +120,91 @@ def scope_for(user) -> Scope:
     return Scope(Role.ANONYMOUS)
 
 
-def county_for_editor(user, slug: str):
-    """The export centre of county `slug` if `user` may edit its page, else Http404.
+def scope_of(viewer) -> Scope:
+    """`viewer` as a scope: a scope passed down from the request stays as it is, a user (from a
+    task, a command or a test) gets theirs computed."""
+    return viewer if isinstance(viewer, Scope) else scope_for(viewer)
+
+
+#: Where the request's user remembers the request's scope (that user object lives one request).
+REQUEST_SCOPE_ATTRIBUTE = "_request_scope"
+
+
+class ScopeMiddleware:
+    """Sets `request.scope`, computed on first use and then reused for the whole request.
+
+    Must come after AuthenticationMiddleware (it reads `request.user`).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.scope = SimpleLazyObject(lambda: _request_scope(request))
+        return self.get_response(request)
+
+
+def _request_scope(request) -> Scope:
+    user = request.user
+    scope = scope_for(user)
+    setattr(user, REQUEST_SCOPE_ATTRIBUTE, scope)
+    return scope
+
+
+def require_role(scope: Scope, *roles: Role) -> Scope:
+    """Other roles get 404 like an out-of-scope object: no hint that the page exists."""
+    if scope.role not in roles:
+        raise Http404
+    return scope
+
+
+def require_staff(scope: Scope) -> Scope:
+    return require_role(scope, *STAFF_ROLES)
+
+
+def counties_visible_to(scope: Scope) -> QuerySet:
+    """Counties whose detail `scope` works with: all for national staff and admins, else their
+    own (a handler: the counties their office serves)."""
+    if scope.sees_everything:
+        return County.objects.all()
+    return County.objects.filter(code__in=scope.county_codes)
+
+
+# --------------------------------------------------------------------------- county pages
+
+
+def may_edit_county_page(scope: Scope, county_code: str) -> bool:
+    return scope.can_edit_county(county_code)
+
+
+def county_for_editor(scope: Scope, slug: str):
+    """The export centre of county `slug` if `scope` may edit its page, else Http404.
 
     The one gate for every editing view of the county pages: a coordinator of another county,
     handlers, national staff, companies and anonymous visitors all get the same 404 as for a
     county that does not exist (no enumeration, no 403).
     """
-    # Imported here: routing's models import this module while the apps are still loading.
-    from django.http import Http404
-
-    from regions.models import ExportCentre
-
-    scope = scope_for(user)
     centre = (
         ExportCentre.objects.select_related("county", "front_door_actor")
         .filter(county__slug=slug)
         .first()
     )
-    if centre is None or not scope.can_edit_county(centre.county_id):
+    if centre is None or not may_edit_county_page(scope, centre.county_id):
         raise Http404
     return centre
+
+
+def services_editable_by(scope: Scope, county_code: str) -> QuerySet[Service]:
+    """Services of the county's catalogue `scope` may change on its page: the county's own,
+    or (admins) all of them, national ones included. Call after `county_for_editor`."""
+    services = services_for_county(county_code, include_inactive=True)
+    return services if scope.sees_everything else services.filter(local_services_q(county_code))
+
+
+def access_service_for_editing(scope: Scope, centre: ExportCentre, service_id: int) -> Service:
+    return get_object_or_404(services_editable_by(scope, centre.county_id), pk=service_id)
+
+
+def counts_as_page_visit(scope: Scope) -> bool:
+    """Staff looking at the pages are not visitors."""
+    return not scope.is_staff_member

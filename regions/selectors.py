@@ -79,13 +79,6 @@ def local_services_q(county_code: str) -> Q:
     return county_specific | own_actor
 
 
-def services_editable_in(county_code: str, *, everything: bool = False) -> QuerySet[Service]:
-    """Services an editor of this county may change: local ones, or all of the catalogue
-    (`everything`, for administrators)."""
-    services = services_for_county(county_code, include_inactive=True)
-    return services if everything else services.filter(local_services_q(county_code))
-
-
 def services_needing_review(county_code: str, *, now: datetime | None = None) -> QuerySet[Service]:
     """Active services of the county's catalogue not reviewed within SERVICE_REVIEW_INTERVAL
     (the staleness guard; for the editing hub and the coordinator's dashboard)."""

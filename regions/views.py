@@ -1,12 +1,13 @@
 """The public county pages ("which centre is mine?", each centre's page) and the coordinators'
-editing of them. Every editing view starts with `county_for_editor`, which answers 404 to
-anyone who may not edit that county."""
+editing of them. Every editing view asks a visitor to sign in, then starts with
+`county_for_editor`, which answers 404 to anyone who may not edit that county."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from regions import selectors, services
-from regions.access import county_for_editor, scope_for
+from regions.access import (
+    access_service_for_editing,
+    counts_as_page_visit,
+    county_for_editor,
+    may_edit_county_page,
+    services_editable_by,
+)
 from regions.forms import CentreSearchForm, IntroductionForm, ParticipantsForm, ServiceForm
 from regions.models import County, CountyPageVersion, ExportCentre
 
@@ -61,29 +68,25 @@ def centre_detail(request, slug: str):
     centre = get_object_or_404(
         ExportCentre.objects.select_related("county", "front_door_actor"), county=county
     )
-    scope = scope_for(request.user)
+    scope = request.scope
     # HEAD requests, staff looking at their own pages and crawlers are not visits.
-    if request.method == "GET" and not scope.is_staff_member and not _is_bot(request):
+    if request.method == "GET" and counts_as_page_visit(scope) and not _is_bot(request):
         services.county_page_visit_record(county_code=county.code)
     context = _page_context(centre, introduction=centre.introduction)
-    context["can_edit"] = scope.can_edit_county(county.code)
+    context["can_edit"] = may_edit_county_page(scope, county.code)
     return render(request, "regions/centre_detail.html", context)
 
 
 # --- Editing ----------------------------------------------------------------------------------
 
 
+@login_required
 @require_safe
 def centre_edit(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     code = centre.county_id
-    scope = scope_for(request.user)
     catalogue = list(selectors.services_for_county(code, include_inactive=True))
-    editable_ids = set(
-        selectors.services_editable_in(code, everything=scope.sees_everything).values_list(
-            "pk", flat=True
-        )
-    )
+    editable_ids = set(services_editable_by(request.scope, code).values_list("pk", flat=True))
     now = timezone.now()
     today = timezone.localdate()
     return render(
@@ -104,8 +107,9 @@ def centre_edit(request, slug: str):
     )
 
 
+@login_required
 def centre_edit_introduction(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     if request.method == "POST":
         form = IntroductionForm(request.POST)
         if form.is_valid():
@@ -128,18 +132,20 @@ def centre_edit_introduction(request, slug: str):
     return render(request, "regions/edit/introduction_form.html", {"centre": centre, "form": form})
 
 
+@login_required
 @require_safe
 def centre_preview(request, slug: str, version_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     version = get_object_or_404(selectors.page_versions(centre.county_id), pk=version_id)
     context = _page_context(centre, introduction=version.introduction)
     context.update({"version": version, "preview": True})
     return render(request, "regions/centre_preview.html", context)
 
 
+@login_required
 @require_POST
 def centre_publish(request, slug: str, version_id: int):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     version = get_object_or_404(
         CountyPageVersion.objects.filter(county_id=centre.county_id), pk=version_id
     )
@@ -150,8 +156,9 @@ def centre_publish(request, slug: str, version_id: int):
     return redirect("centre-edit", slug=slug)
 
 
+@login_required
 def centre_edit_participants(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     actors = selectors.actors_available_to(centre.county_id)
     if request.method == "POST":
         form = ParticipantsForm(request.POST, centre=centre, actors=actors)
@@ -198,46 +205,44 @@ def _service_form_view(request, centre: ExportCentre, service=None):
     )
 
 
-def _editable_service(request, centre: ExportCentre, service_id: int):
-    everything = scope_for(request.user).sees_everything
-    return get_object_or_404(
-        selectors.services_editable_in(centre.county_id, everything=everything), pk=service_id
-    )
-
-
+@login_required
 def centre_service_create(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     return _service_form_view(request, centre)
 
 
+@login_required
 def centre_service_edit(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
-    service = _editable_service(request, centre, service_id)
+    centre = county_for_editor(request.scope, slug)
+    service = access_service_for_editing(request.scope, centre, service_id)
     return _service_form_view(request, centre, service)
 
 
+@login_required
 @require_POST
 def centre_service_deactivate(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
-    service = _editable_service(request, centre, service_id)
+    centre = county_for_editor(request.scope, slug)
+    service = access_service_for_editing(request.scope, centre, service_id)
     services.service_deactivate(county=centre.county, service=service, editor=request.user)
     messages.success(request, _("Tjänsten %(title)s visas inte längre.") % {"title": service.title})
     return redirect("centre-edit", slug=slug)
 
 
+@login_required
 @require_POST
 def centre_service_activate(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
-    service = _editable_service(request, centre, service_id)
+    centre = county_for_editor(request.scope, slug)
+    service = access_service_for_editing(request.scope, centre, service_id)
     services.service_activate(county=centre.county, service=service, editor=request.user)
     messages.success(request, _("Tjänsten %(title)s visas igen.") % {"title": service.title})
     return redirect("centre-edit", slug=slug)
 
 
+@login_required
 @require_POST
 def centre_service_reviewed(request, slug: str, service_id: int):
-    centre = county_for_editor(request.user, slug)
-    service = _editable_service(request, centre, service_id)
+    centre = county_for_editor(request.scope, slug)
+    service = access_service_for_editing(request.scope, centre, service_id)
     services.service_mark_reviewed(county=centre.county, service=service, editor=request.user)
     messages.success(
         request, _("Tjänsten %(title)s är markerad som granskad.") % {"title": service.title}
@@ -245,9 +250,10 @@ def centre_service_reviewed(request, slug: str, service_id: int):
     return redirect(reverse("centre-edit", kwargs={"slug": slug}) + "#tjanster")
 
 
+@login_required
 @require_safe
 def centre_history(request, slug: str):
-    centre = county_for_editor(request.user, slug)
+    centre = county_for_editor(request.scope, slug)
     changes = Paginator(selectors.page_changes(centre.county_id), 50).get_page(
         request.GET.get("sida")
     )

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from regions.access import Role, scope_for
 from regions.models import ActorType, County, Topic
+from routing.access import company_filing_as
 from routing.intake import case_create, case_from_status_token
 from routing.serializers import (
     ActorTypeSerializer,
@@ -45,9 +45,10 @@ class QuestionCreateApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = QuestionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = request.user if scope_for(request.user).role == Role.COMPANY else None
         case = case_create(
-            data=serializer.question_data(), company_user=user, snapshot=serializer.catalogue
+            data=serializer.question_data(),
+            company_user=company_filing_as(request.scope, request.user),
+            snapshot=serializer.catalogue,
         )
         body = QuestionReceiptSerializer(case, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -6,15 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regions.access import scope_of
 from regions.models import Actor, County, Municipality, Office, Topic
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CaseQuerySet:
-        """The only way views, APIs and exports read cases (see regions.access)."""
-        from regions.access import scope_for
+    def visible_to(self, viewer) -> CaseQuerySet:
+        """The only way views, APIs and exports read cases (see routing.access).
 
-        return scope_for(user).filter(
+        ``viewer``: the request's scope (``request.scope``), or a user outside a request.
+        """
+        return scope_of(viewer).filter(
             self, county_field="county_id", office_field="office_id", owner_field="company_user_id"
         )
 

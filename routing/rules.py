@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from exportcentrum.versions import shared_version, shared_version_bump
@@ -168,45 +167,6 @@ def route_question(
     )
 
 
-# --------------------------------------------------------------------------- selectors
-
-
-def rules_visible_to(scope) -> QuerySet[RoutingRule]:
-    """National rules for every staff member who may see rules; county rules by scope."""
-    rules = RoutingRule.objects.select_related("county", "actor_type")
-    if scope.sees_everything:
-        return rules
-    return rules.filter(Q(county__isnull=True) | Q(county_id__in=scope.county_codes))
-
-
-def can_view_rules(scope) -> bool:
-    from regions.access import Role
-
-    return scope.role in {Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
-
-
-def can_edit_rule_scope(scope, county_code: str | None) -> bool:
-    """National rules: national staff and admins. County rules: that county's coordinators."""
-    from regions.access import Role
-
-    if county_code is None:
-        return scope.role in {Role.NATIONAL, Role.ADMIN}
-    return scope.can_edit_county(county_code)
-
-
-def rules_editable_by(scope) -> QuerySet[RoutingRule]:
-    from regions.access import Role
-
-    rules = RoutingRule.objects.select_related("county", "actor_type")
-    if scope.role == Role.ADMIN:
-        return rules
-    if scope.role == Role.NATIONAL:
-        return rules.filter(county__isnull=True)
-    if scope.role == Role.COORDINATOR:
-        return rules.filter(county_id__in=scope.county_codes)
-    return rules.none()
-
-
 # --------------------------------------------------------------------------- services
 
 
@@ -221,6 +181,22 @@ def rule_snapshot(rule: RoutingRule) -> dict[str, Any]:
         "actor_type": rule.actor_type_id,
         "weight": rule.weight,
     }
+
+
+def rule_change_diff(change: RoutingRuleChange) -> list[dict[str, Any]]:
+    """Field by field, the rule before and after ``change`` (a creation has no before, a
+    deletion no after), sorted by field name."""
+    before, after = change.before or {}, change.after or {}
+    fields = sorted((before.keys() | after.keys()) - {"id"})
+    return [
+        {
+            "field": f,
+            "before": before.get(f),
+            "after": after.get(f),
+            "changed": before.get(f) != after.get(f),
+        }
+        for f in fields
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Reads for the handler inbox and the coordinator and national lists.
 
-Everything starts from ``Case.objects.visible_to(user)``, so no list can show a case outside the
-user's scope.
+Everything starts from ``routing.access.cases_visible_to(viewer)``, so no list can show a case
+outside the viewer's scope. ``viewer`` is the request's scope (``request.scope``) or a user.
 """
 
 from __future__ import annotations
@@ -9,71 +9,65 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from regions.access import scope_for
+from regions.access import scope_of
+from routing.access import cases_visible_to
 from routing.models import Case
 
 _LIST_RELATED = ("county", "office", "handler", "topic")
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    return Case.objects.visible_to(user)
-
-
-def case_get_for_user(user, reference: str) -> Case:
-    """404 alike for "missing" and "not yours"."""
-    return get_object_or_404(
-        cases_visible_to(user).select_related(*_LIST_RELATED, "assigned_actor", "municipality"),
-        reference=reference,
+def inbox_my_cases(viewer) -> QuerySet[Case]:
+    scope = scope_of(viewer)
+    return (
+        cases_visible_to(scope)
+        .open()
+        .filter(handler_id=scope.user_id)
+        .select_related(*_LIST_RELATED)
     )
 
 
-def inbox_my_cases(user) -> QuerySet[Case]:
-    return cases_visible_to(user).open().filter(handler=user).select_related(*_LIST_RELATED)
-
-
-def inbox_office_queue(user) -> QuerySet[Case]:
+def inbox_office_queue(viewer) -> QuerySet[Case]:
     """Unclaimed open cases of the handler's office."""
-    scope = scope_for(user)
+    scope = scope_of(viewer)
     if scope.office_id is None:
         return Case.objects.none()
     return (
-        cases_visible_to(user)
+        cases_visible_to(scope)
         .open()
         .filter(office_id=scope.office_id, handler__isnull=True)
         .select_related(*_LIST_RELATED)
     )
 
 
-def county_cases(user) -> QuerySet[Case]:
-    return cases_visible_to(user).select_related(*_LIST_RELATED)
+def county_cases(viewer) -> QuerySet[Case]:
+    return cases_visible_to(viewer).select_related(*_LIST_RELATED)
 
 
-def triage_queue(user) -> QuerySet[Case]:
-    return cases_visible_to(user).open().filter(in_triage=True).select_related(*_LIST_RELATED)
+def triage_queue(viewer) -> QuerySet[Case]:
+    return cases_visible_to(viewer).open().filter(in_triage=True).select_related(*_LIST_RELATED)
 
 
 def overdue_q(now: datetime) -> Q:
     return Q(first_contact_at__isnull=True, deadline_at__lte=now) & ~Q(status=Case.Status.CLOSED)
 
 
-def overdue_cases(user, *, now: datetime | None = None) -> QuerySet[Case]:
+def overdue_cases(viewer, *, now: datetime | None = None) -> QuerySet[Case]:
     """Open cases past their deadline without first contact; escalated (level >= 2) first."""
     now = now or timezone.now()
     return (
-        cases_visible_to(user)
+        cases_visible_to(viewer)
         .filter(overdue_q(now))
         .select_related(*_LIST_RELATED)
         .order_by("-escalation_level", "deadline_at")
     )
 
 
-def national_overdue_cases(user) -> QuerySet[Case]:
+def national_overdue_cases(viewer) -> QuerySet[Case]:
     """Cases escalated to national level (3) that still lack first contact."""
     return (
-        cases_visible_to(user)
+        cases_visible_to(viewer)
         .open()
         .filter(escalation_level__gte=3, first_contact_at__isnull=True)
         .select_related(*_LIST_RELATED)

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from regions.access import Role, scope_for
 from regions.models import Office, StaffProfile
+from routing.access import case_actions_for
 from routing.deadlines import case_clock_fields
 from routing.events import case_event_add
 from routing.models import Case, CaseEvent
@@ -37,8 +37,6 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED: frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS}),  # reopen
 }
 
-HANDLING_ROLES = {Role.HANDLER, Role.COORDINATOR, Role.ADMIN}
-
 
 class CaseActionError(Exception):
     """A domain rule said no; ``message`` is translated and shown to the user."""
@@ -54,37 +52,6 @@ class CaseTransitionError(CaseActionError):
 
 def transition_allowed(from_status: str, to_status: str) -> bool:
     return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
-
-
-def case_actions_for(user, case: Case) -> frozenset[str]:
-    """What ``user`` may do with ``case`` now (the view shows these, the services enforce them).
-
-    Assumes ``case`` is already in the user's scope (``Case.objects.visible_to``).
-    """
-    role = scope_for(user).role
-    if role not in {*HANDLING_ROLES, Role.NATIONAL}:
-        return frozenset()
-    actions = {"note"}
-    if role not in HANDLING_ROLES:
-        return frozenset(actions)
-    status = case.status
-    if status == S.CLOSED:
-        actions.add("reopen")
-        return frozenset(actions)
-    actions |= {"close", "email"}
-    if role in {Role.HANDLER, Role.ADMIN}:
-        if case.handler_id is None and case.office_id is not None:
-            actions.add("claim")
-        if status in {S.NEW, S.ASSIGNED, S.REFERRED} and (
-            case.first_contact_at is None or status == S.REFERRED
-        ):
-            actions.add("first_contact")
-        if status == S.CONTACTED:
-            actions.add("start_work")
-    actions.add("refer")
-    if role in {Role.COORDINATOR, Role.ADMIN}:
-        actions |= {"reassign", "override_routing"}
-    return frozenset(actions)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -16,8 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from regions.access import Role, scope_for
 from routing import selectors, services
+from routing.access import (
+    access_case_by_reference,
+    case_actions_for,
+    cases_visible_to,
+    may_see_routing_trace,
+    require_case_staff,
+    require_county_case_lists,
+    require_inbox_user,
+    require_national_case_lists,
+)
 from routing.clock import working_time_between
 from routing.escalation import sweep_health
 from routing.forms_staff import (
@@ -35,14 +44,6 @@ from routing.forms_staff import (
 from routing.models import Case
 
 PAGE_SIZE = 50
-
-
-def _require_role(user, *roles: Role):
-    """Other roles get 404 like an out-of-scope object: no hint that the page exists."""
-    scope = scope_for(user)
-    if scope.role not in roles:
-        raise Http404
-    return scope
 
 
 @dataclass
@@ -75,13 +76,13 @@ def _page(request, queryset, now):
 
 @login_required
 def handler_inbox(request):
-    _require_role(request.user, Role.HANDLER)
+    require_inbox_user(request.scope)
     now = timezone.now()
     filter_form = CaseFilterForm(request.GET or None)
     filters = filter_form.filters() if request.GET else {}
-    mine = selectors.apply_case_filters(selectors.inbox_my_cases(request.user), now=now, **filters)
+    mine = selectors.apply_case_filters(selectors.inbox_my_cases(request.scope), now=now, **filters)
     queue = selectors.apply_case_filters(
-        selectors.inbox_office_queue(request.user), now=now, **filters
+        selectors.inbox_office_queue(request.scope), now=now, **filters
     )
     return render(
         request,
@@ -97,12 +98,12 @@ def handler_inbox(request):
 
 @login_required
 def coordinator_cases(request):
-    _require_role(request.user, Role.COORDINATOR, Role.ADMIN)
+    require_county_case_lists(request.scope)
     now = timezone.now()
     filter_form = CaseFilterForm(request.GET or None)
     filters = filter_form.filters() if request.GET else {}
     queryset = selectors.apply_case_filters(
-        selectors.county_cases(request.user), now=now, **filters
+        selectors.county_cases(request.scope), now=now, **filters
     ).order_by("deadline_at")
     return render(
         request,
@@ -120,9 +121,9 @@ def coordinator_cases(request):
 
 @login_required
 def coordinator_triage(request):
-    _require_role(request.user, Role.COORDINATOR, Role.ADMIN)
+    require_county_case_lists(request.scope)
     now = timezone.now()
-    queryset = selectors.triage_queue(request.user).order_by("deadline_at")
+    queryset = selectors.triage_queue(request.scope).order_by("deadline_at")
     return render(
         request,
         "routing/cases/coordinator_list.html",
@@ -138,9 +139,9 @@ def coordinator_triage(request):
 
 @login_required
 def coordinator_overdue(request):
-    _require_role(request.user, Role.COORDINATOR, Role.ADMIN)
+    require_county_case_lists(request.scope)
     now = timezone.now()
-    queryset = selectors.overdue_cases(request.user, now=now)
+    queryset = selectors.overdue_cases(request.scope, now=now)
     return render(
         request,
         "routing/cases/coordinator_list.html",
@@ -156,9 +157,9 @@ def coordinator_overdue(request):
 
 @login_required
 def national_overdue(request):
-    _require_role(request.user, Role.NATIONAL, Role.ADMIN)
+    require_national_case_lists(request.scope)
     now = timezone.now()
-    queryset = selectors.national_overdue_cases(request.user)
+    queryset = selectors.national_overdue_cases(request.scope)
     return render(
         request,
         "routing/cases/national_overdue.html",
@@ -230,9 +231,9 @@ def _run_action(action: str, *, case: Case, user, data: dict):
 
 
 def _render_case(request, case: Case, *, bound: tuple[str, object] | None = None, status=200):
-    scope = _require_role(request.user, Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN)
+    scope = require_case_staff(request.scope)
     now = timezone.now()
-    allowed = services.case_actions_for(request.user, case)
+    allowed = case_actions_for(scope, case)
     forms = {action: _form(action, case) for action in ACTION_FORMS if action in allowed}
     if bound:
         forms[bound[0]] = bound[1]
@@ -253,7 +254,7 @@ def _render_case(request, case: Case, *, bound: tuple[str, object] | None = None
             "override": decision.get("override")
             if isinstance(decision.get("override"), dict)
             else None,
-            "show_trace": scope.role in {Role.COORDINATOR, Role.NATIONAL, Role.ADMIN},
+            "show_trace": may_see_routing_trace(scope),
             "escalations": list(case.escalations.order_by("level")),
             "now": now,
         },
@@ -272,16 +273,16 @@ def _as_list(value) -> list:
 
 @login_required
 def case_detail(request, reference: str):
-    _require_role(request.user, Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN)
-    case = selectors.case_get_for_user(request.user, reference)
+    require_case_staff(request.scope)
+    case = access_case_by_reference(request.scope, reference)
     return _render_case(request, case)
 
 
 @login_required
 @require_POST
 def case_action(request, reference: str, action: str):
-    _require_role(request.user, Role.HANDLER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN)
-    case = selectors.case_get_for_user(request.user, reference)
+    require_case_staff(request.scope)
+    case = access_case_by_reference(request.scope, reference)
     if action not in ACTION_FORMS:
         raise Http404
     form = _form(action, case, request.POST)
@@ -296,7 +297,7 @@ def case_action(request, reference: str, action: str):
     messages.success(request, done)
     if (
         action in {"refer", "reassign", "override_routing"}
-        and not selectors.cases_visible_to(request.user).filter(pk=case.pk).exists()
+        and not cases_visible_to(request.scope).filter(pk=case.pk).exists()
     ):
         # The case left the user's scope (e.g. referred to another office).
         return redirect("dashboard")

@@ -262,3 +262,19 @@ def test_a_flushed_cache_makes_every_process_recompile(people):
     cache.delete(rules_service.RULES_VERSION_KEY)
     process.get()
     assert process.compilations == 2
+
+
+def test_rule_change_diff_lists_each_field_before_and_after(people):
+    data = {"name": "Remburs", "keywords": ["remburs"], "weight": 1.0, "priority": 1,
+            "active": True, "actor_type": ActorType.objects.get(code="almi")}  # fmt: skip
+    created = rules_service.rule_create(user=people.coordinator, county=people.skane, data=data)
+    updated = rules_service.rule_update(
+        user=people.coordinator, rule=created.rule, data={**data, "weight": 5.0}
+    )
+    diff = {row["field"]: row for row in rules_service.rule_change_diff(updated)}
+    assert "id" not in diff  # the row's identity is not a change
+    assert [f for f, row in diff.items() if row["changed"]] == ["weight"]
+    assert (diff["weight"]["before"], diff["weight"]["after"]) == (1.0, 5.0)
+    created_diff = rules_service.rule_change_diff(created)
+    assert all(row["before"] is None for row in created_diff)
+    assert {row["field"] for row in created_diff} == set(diff)
