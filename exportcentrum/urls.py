@@ -23,3 +23,9 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("evaluation.urls")),
 ]
+
+# The designed error pages (JSON under /api/); shown whenever DEBUG is off.
+handler400 = "exportcentrum.errors.bad_request"
+handler403 = "exportcentrum.errors.permission_denied"
+handler404 = "exportcentrum.errors.page_not_found"
+handler500 = "exportcentrum.errors.server_error"

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from indicators import definitions as d
 from indicators.access import dashboard_access, indicator_county
+from indicators.periods import period_from_dates, period_problem
 from indicators.selectors import default_period
 from indicators.snapshots import snapshot_for
 
@@ -26,11 +27,10 @@ class IndicatorQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         start, end = attrs.get("from"), attrs.get("to")
-        if bool(start) != bool(end):
-            raise serializers.ValidationError("Give both from and to, or neither.")
-        if start and end < start:
-            raise serializers.ValidationError({"to": "Must not be before from."})
-        attrs["period"] = d.Period(start, end) if start else default_period()
+        problem = period_problem(start, end)
+        if problem is not None:
+            raise serializers.ValidationError({problem.field: str(problem.message)})
+        attrs["period"] = period_from_dates(start, end) if start else default_period()
         return attrs
 
 

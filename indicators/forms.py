@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators import definitions as d
 from indicators.models import Activity, SurveyResponse
+from indicators.periods import period_from_dates, period_problem
 from indicators.selectors import PRESETS, default_period, period_for_preset
 from regions.models import Actor, ActorType, County, Topic
 
@@ -17,7 +16,6 @@ PRESET_LABELS = {
     "last_year": _("Förra året"),
     "last_12_months": _("Senaste 12 månaderna"),
 }
-MAX_PERIOD = timedelta(days=366 * 5)
 
 
 class PeriodForm(forms.Form):
@@ -50,17 +48,11 @@ class PeriodForm(forms.Form):
         if not start and not end and not self.errors:
             data["period"] = default_period()
             return data
-        if start and not end:
-            self.add_error("to", _("Ange ett slutdatum."))
-        if end and not start:
-            self.add_error("from", _("Ange ett startdatum."))
-        if start and end:
-            if end < start:
-                self.add_error("to", _("Slutdatumet kan inte vara före startdatumet."))
-            elif end - start > MAX_PERIOD:
-                self.add_error("to", _("Välj en period på högst fem år."))
-            else:
-                data["period"] = d.Period(start, end)
+        problem = period_problem(start, end)
+        if problem is not None:
+            self.add_error(problem.field, problem.message)
+        elif start and end:
+            data["period"] = period_from_dates(start, end)
         return data
 
     def period(self) -> d.Period:

@@ -96,6 +96,12 @@ def parse_participants_text(text: str) -> ParsedParticipants:
     return _collect(rows)
 
 
+class _SemicolonCsv(csv.excel):
+    """What Swedish Excel writes; used when the sniffer cannot tell."""
+
+    delimiter = ";"
+
+
 def parse_participants_csv(data: bytes) -> ParsedParticipants:
     """CSV with the organisation number in the first column and optionally the name second.
 
@@ -106,29 +112,35 @@ def parse_participants_csv(data: bytes) -> ParsedParticipants:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
+    # A NUL cannot be stored in PostgreSQL; a spreadsheet never writes one, so the file is not CSV.
+    if "\x00" in text:
+        return ParsedParticipants(
+            {}, [BadRow(1, "", _("Filen är ingen CSV-fil (den innehåller NUL-tecken)."))]
+        )
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=";,\t")
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
+        dialect = _SemicolonCsv
     reader = csv.reader(io.StringIO(text), dialect)
     rows: list[tuple[int, str, str]] = []
-    for index, record in enumerate(reader, start=1):
-        if not record or not any(cell.strip() for cell in record):
-            continue
-        first = record[0].strip()
-        if index == 1 and not any(ch.isdigit() for ch in first):
-            continue  # header row
-        if len(rows) >= MAX_IMPORT_ROWS:
-            return ParsedParticipants(
-                {},
-                [
-                    BadRow(
-                        index, "", _("Filen har fler än %(max)s rader.") % {"max": MAX_IMPORT_ROWS}
-                    )
-                ],
-            )
-        rows.append((index, first, record[1].strip() if len(record) > 1 else ""))
+    try:
+        for index, record in enumerate(reader, start=1):
+            if not record or not any(cell.strip() for cell in record):
+                continue
+            first = record[0].strip()
+            if index == 1 and not any(ch.isdigit() for ch in first):
+                continue  # header row
+            if len(rows) >= MAX_IMPORT_ROWS:
+                too_many = _("Filen har fler än %(max)s rader.") % {"max": MAX_IMPORT_ROWS}
+                return ParsedParticipants({}, [BadRow(index, "", too_many)])
+            rows.append((index, first, record[1].strip() if len(record) > 1 else ""))
+    except csv.Error:
+        # Typically a field over csv.field_size_limit() (128 KiB), e.g. an unclosed quote.
+        unreadable = _(
+            "Raden kunde inte läsas: ett fält är längre än 128 KiB (kanske ett citattecken som "
+            "inte avslutas)."
+        )
+        return ParsedParticipants({}, [BadRow(reader.line_num, "", unreadable)])
     return _collect(rows)
 
 

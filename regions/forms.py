@@ -23,9 +23,9 @@ class CentreSearchForm(forms.Form):
     def clean_q(self) -> str:
         value = self.cleaned_data["q"].strip()
         digits = value.replace(" ", "")
-        if digits.isdigit() and len(digits) < 3:
+        if digits.isdecimal() and len(digits) < 3:
             raise forms.ValidationError(_("Skriv minst tre siffror av postnumret."))
-        if not digits.isdigit() and len(value) < 2:
+        if not digits.isdecimal() and len(value) < 2:
             raise forms.ValidationError(_("Skriv minst två bokstäver av kommunens namn."))
         return value
 

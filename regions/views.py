@@ -122,10 +122,10 @@ def centre_edit_introduction(request, slug: str):
     else:
         # Start from a chosen earlier version, the unpublished draft, or the published text.
         source = None
-        if request.GET.get("fran", "").isdigit():
-            source = (
-                selectors.page_versions(centre.county_id).filter(pk=request.GET["fran"]).first()
-            )
+        # isdecimal, not isdigit ("²" is a digit int() refuses); 18 digits fit a bigint.
+        chosen = request.GET.get("fran", "")
+        if chosen.isdecimal() and len(chosen) <= 18:
+            source = selectors.page_versions(centre.county_id).filter(pk=int(chosen)).first()
         source = source or selectors.latest_draft(centre.county_id)
         text = source.introduction if source else centre.introduction
         form = IntroductionForm(initial={"introduction": text})
