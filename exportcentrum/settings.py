@@ -2,7 +2,8 @@
 
 With nothing set the portal runs on an embedded default (SQLite file, filesystem Celery broker,
 file-based cache) so `make run` needs no services. DATABASE_URL / REDIS_URL switch to PostgreSQL
-and Redis. DJANGO_ENV=production refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+and Redis. DJANGO_ENV=production refuses to start without SECRET_KEY (not a placeholder),
+ALLOWED_HOSTS, PORTAL_BASE_URL, a delivering EMAIL_BACKEND and a PSEUDONYM_KEY of its own.
 """
 
 from __future__ import annotations
@@ -52,11 +53,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 PRODUCTION = env_str("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 
+#: Words of keys copied from examples and defaults: production refuses a SECRET_KEY with one.
+PLACEHOLDER_KEY_MARKERS = ("change-me", "changeme", "insecure", "placeholder", "secret-key")
+#: Backends that never deliver mail: fine on a laptop, a lost receipt in production.
+UNDELIVERED_EMAIL_BACKENDS = ("console", "filebased", "locmem", "dummy")
+
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
     if not SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("Production needs SECRET_KEY (at least 50 characters).")
+    if any(marker in SECRET_KEY.lower() for marker in PLACEHOLDER_KEY_MARKERS):
+        raise ImproperlyConfigured("SECRET_KEY is a known placeholder; generate a random one.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (comma-separated).")
     if DEBUG:
@@ -266,13 +274,22 @@ STORAGES = {
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# A hung SMTP server must not hold a worker (or a request) for ever; the outbox retries.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Regionalt exportcentrum <noreply@exportcentrum.se>"
 )
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", None if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION:
+    if not PORTAL_BASE_URL:
+        raise ImproperlyConfigured("Production needs PORTAL_BASE_URL (the links in e-mails).")
+    if EMAIL_BACKEND.rsplit(".", 2)[-2] in UNDELIVERED_EMAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND {EMAIL_BACKEND} never delivers mail; production needs a real one."
+        )
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -298,7 +315,10 @@ SPECTACULAR_SETTINGS = {
 # "working_day" (24 hours counting only working days) or "calendar_24h".
 DEADLINE_POLICY = env_str("DEADLINE_POLICY", "working_day")
 # Keyed hash for pseudonymised exports; must differ from SECRET_KEY in production.
-PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", SECRET_KEY)
+PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", None if PRODUCTION else SECRET_KEY)
+if PRODUCTION and (not PSEUDONYM_KEY or PSEUDONYM_KEY == SECRET_KEY):
+    # Separate keys: rotating SECRET_KEY must not change every pseudonym in earlier exports.
+    raise ImproperlyConfigured("Production needs a PSEUDONYM_KEY that differs from SECRET_KEY.")
 SWEEP_STALE_AFTER = timedelta(minutes=env_int("SWEEP_STALE_AFTER_MINUTES", 5))
 # How long personal data is kept (GDPR art. 5.1 e). Shown on the privacy page and in the register
 # of processing activities, applied every night by privacy.apply_retention.

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,9 @@ def _manage(*args, env):
             "DJANGO_ENV",
             "DJANGO_DEBUG",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "PORTAL_BASE_URL",
+            "EMAIL_BACKEND",
+            "PSEUDONYM_KEY",
         }
     }
     full_env.update(env)
@@ -81,16 +85,49 @@ def test_production_refuses_to_start_without_secret_key_and_hosts():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
+OLD_COMPOSE_DEFAULT_KEY = "change-me-to-a-long-random-string-of-at-least-fifty-characters"
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-very-long-random-production-key-7f3c9e1b2d4a6f8e0c1b3d5f7a9e2c4b6d8f",
+    "PSEUDONYM_KEY": "another-long-random-key-for-pseudonyms-1a2b3c4d5e6f7a8b9c0d1e2f3a4b",
+    "ALLOWED_HOSTS": "exportcentrum.example.se",
+    "PORTAL_BASE_URL": "https://exportcentrum.example.se",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
 def test_production_passes_check_deploy():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "DJANGO_ENV": "production",
-            "SECRET_KEY": "a-very-long-random-production-key-7f3c9e1b2d4a6f8e0c1b3d5f7a9e2c4b6d8f",
-            "ALLOWED_HOSTS": "exportcentrum.example.se",
-        },
-    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"SECRET_KEY": OLD_COMPOSE_DEFAULT_KEY}, "placeholder"),
+        ({"SECRET_KEY": "dev-only-insecure-key-" + "x" * 40}, "placeholder"),
+        ({"PORTAL_BASE_URL": ""}, "PORTAL_BASE_URL"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": ""}, "EMAIL_BACKEND"),  # the default writes files
+        ({"PSEUDONYM_KEY": ""}, "PSEUDONYM_KEY"),
+        ({"PSEUDONYM_KEY": PRODUCTION_ENV["SECRET_KEY"]}, "PSEUDONYM_KEY"),
+    ],
+)  # fmt: skip
+def test_production_refuses_unsafe_settings(change, complaint):
+    result = _manage("check", env={**PRODUCTION_ENV, **change})
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_email_timeout_is_set(settings):
+    assert settings.EMAIL_TIMEOUT and settings.EMAIL_TIMEOUT <= 30
+
+
+def test_compose_has_no_default_secrets_and_a_real_mail_backend():
+    env = compose()["x-app"]["environment"]
+    for name in ("SECRET_KEY", "PSEUDONYM_KEY", "PORTAL_BASE_URL", "EMAIL_HOST"):
+        assert env[name].startswith("${" + name + ":?"), name
+    assert env["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert "EMAIL_TIMEOUT" in env
