@@ -59,3 +59,17 @@ def health_report(connection) -> dict:
         "sweep": sweep,
         "now": now.isoformat(),
     }
+
+
+def public_health(report: dict) -> dict:
+    """The report without exception text or case details: /health/ answers anyone.
+
+    The sweep's last error and its audit findings stay for signed-in admins (and the logs);
+    the public sees whether each part is up and how many audit problems there are.
+    """
+    sweep = dict(report.get("sweep", {}))
+    if sweep.get("last_error"):
+        sweep["last_error"] = "error"
+    if "audit_problems" in sweep:
+        sweep["audit_problems"] = len(sweep["audit_problems"] or [])
+    return {**report, "sweep": sweep}

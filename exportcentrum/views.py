@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from exportcentrum.health import health_report
+from exportcentrum.health import health_report, public_health
 from privacy.policy import retention_rules
 from regions.access import Role
 from regions.selectors import export_centres_for_listing
@@ -48,4 +48,6 @@ def dashboard(request):
 @never_cache
 def health(request):
     report = health_report(connection)
+    if not (request.user.is_authenticated and request.user.is_staff):
+        report = public_health(report)
     return JsonResponse(report, status=200 if report["ok"] else 503)

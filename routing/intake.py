@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +35,10 @@ from routing.outbox import outbox_enqueue
 from routing.rules import route_question
 
 STATUS_SALT = "case-status"
+STATUS_LINK_LIFETIME = timedelta(days=365)
+#: Events whose value the company may see on its status page (office names, the reference);
+#: others carry internal values such as the company's own e-mail address or a user name.
+PUBLIC_VALUE_KINDS = frozenset({"created", "assigned", "triage", "referred"})
 
 
 @dataclass(frozen=True)
@@ -113,17 +117,27 @@ def case_status_token(case: Case) -> str:
     return signing.dumps(case.reference, salt=STATUS_SALT)
 
 
+def status_link_expired(case: Case, now: datetime | None = None) -> bool:
+    """The link is the only credential: it stops working 12 months after the case closed."""
+    if case.closed_at is None:
+        return False
+    return (now or timezone.now()) - case.closed_at > STATUS_LINK_LIFETIME
+
+
 def case_from_status_token(token: str) -> Case | None:
-    """The case a status token names, or None (bad or tampered token)."""
+    """The case a status token names, or None (bad, tampered or expired token)."""
     try:
         reference = signing.loads(token, salt=STATUS_SALT)
     except signing.BadSignature:
         return None
-    return (
+    case = (
         Case.objects.select_related("county", "assigned_actor", "office")
         .filter(reference=reference)
         .first()
     )
+    if case is None or status_link_expired(case):
+        return None
+    return case
 
 
 def case_status_path(case: Case) -> str:
@@ -182,6 +196,11 @@ def receipt_context(case: Case, *, status_url: str) -> dict[str, Any]:
 
 def public_events(case: Case):
     return case.events.filter(internal=False).order_by("at", "pk")
+
+
+def public_event_value(event) -> str:
+    """What the public history may show after an event's label (nothing for most kinds)."""
+    return event.to_value if event.kind in PUBLIC_VALUE_KINDS else ""
 
 
 # --------------------------------------------------------------------------- the service

@@ -167,7 +167,13 @@ class QuestionReceiptSerializer(serializers.Serializer):
 class HistoryItemSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
-    to_value = serializers.CharField()
+    # Only values the company may see (office names, the reference): never its own address.
+    to_value = serializers.SerializerMethodField()
+
+    def get_to_value(self, event) -> str:
+        from routing.intake import public_event_value
+
+        return public_event_value(event)
 
 
 class QuestionStatusSerializer(QuestionReceiptSerializer):

@@ -20,6 +20,7 @@ from routing.intake import (
     case_status_path,
     explanation_for,
     format_deadline,
+    public_event_value,
     public_events,
     receipt_context,
 )
@@ -138,7 +139,7 @@ def case_status(request: HttpRequest, token: str) -> HttpResponse:
     if case is None:
         raise Http404
     history = [
-        {"at": e.at, "label": _event_label(e.kind), "to_value": e.to_value}
+        {"at": e.at, "label": _event_label(e.kind), "to_value": public_event_value(e)}
         for e in public_events(case)
     ]
     response = render(
@@ -166,6 +167,7 @@ def _event_label(kind: str) -> str:
         "first_contact": _("Första kontakt"),
         "referred": _("Hänvisad till"),
         "closed": _("Ärendet avslutades"),
+        "email_company": _("Ni fick ett e-postmeddelande från handläggaren"),
         "status": _("Ny status"),
     }
     return labels.get(kind, kind.replace("_", " ").capitalize())

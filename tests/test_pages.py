@@ -44,3 +44,21 @@ def test_health_reports_database_and_broker(client, db):
     body = response.json()
     assert body["checks"]["database"] is True
     assert "broker" in body
+
+
+def test_health_shows_no_exception_text_to_the_public(client, people):
+    from django.utils import timezone
+
+    from routing.models import SweepRun
+
+    # What a failed sweep records (escalation_sweep stores the exception's text).
+    SweepRun.objects.create(
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        error="OperationalError: connection to server at 10.0.0.5 port 5432 failed",
+    )
+    body = client.get("/health/").content.decode()
+    assert "OperationalError" not in body and "10.0.0.5" not in body
+    assert '"last_error": "error"' in body
+    client.force_login(people.admin)
+    assert "OperationalError" in client.get("/health/").content.decode()
