@@ -1,4 +1,5 @@
-FROM python:3.12-slim
+# Python 3.11 gets the Django 5.2 LTS, the supported production target (README).
+FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

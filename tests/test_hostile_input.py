@@ -158,7 +158,7 @@ def test_a_real_version_number_still_opens_that_version(client, people):
 
 
 def test_csv_field_over_128_kib_is_a_clear_error_not_csv_error():
-    data = b'556036-0793;"' + b"x" * (200 * 1024) + b'\n212000-0142\n'
+    data = b'556036-0793;"' + b"x" * (200 * 1024) + b"\n212000-0142\n"
     parsed = parse_participants_csv(data)
     assert not parsed.companies
     assert "128 KiB" in parsed.bad_rows[0].reason
