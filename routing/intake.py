@@ -245,7 +245,7 @@ def case_create(
             handler=assignment.handler,
             out_of_county=assignment.out_of_county,
             in_triage=assignment.in_triage,
-            routing_decision=_stored_decision(decision, assignment, county.code, snapshot),
+            decision=_routing_decision(decision, assignment, county.code, snapshot),
             **case_clock_fields(now),
         )
         _record_filing(case, assignment, now)
@@ -253,9 +253,9 @@ def case_create(
     return case
 
 
-def _stored_decision(
+def _routing_decision(
     decision: Decision, assignment: Assignment, county_code: str, snapshot: CatalogueSnapshot
-) -> dict:
+) -> RoutingDecision:
     actor_ids = dict.fromkeys(s.actor_id for s in decision.alternatives)
     offices = {
         actor_id: office
@@ -264,7 +264,7 @@ def _stored_decision(
     }
     return RoutingDecision.from_engine(
         decision, county=county_code, assignment=assignment.as_dict(), offices=offices
-    ).to_json()
+    )
 
 
 def _office_serving(

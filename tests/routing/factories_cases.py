@@ -77,9 +77,9 @@ def make_case(
         "handler": handler,
         "in_triage": in_triage,
         "status": status or (Case.Status.ASSIGNED if handler else Case.Status.NEW),
-        "routing_decision": RoutingDecision.from_engine(
+        "decision": RoutingDecision.from_engine(
             engine_decision, county=county.code, assignment=placed.as_dict()
-        ).to_json(),
+        ),
         **case_clock_fields(submitted_at),
     }
     values.update(fields)
