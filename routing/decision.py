@@ -234,12 +234,14 @@ class RoutingDecision:
                 "Ingen enskild aktör passade självklart för frågan, så exportcentret i länet "
                 "läser den och ser till att rätt aktör kontaktar dig."
             )
-        actor = (assignment.actor_name if assignment else "") or labels.actor(self.chosen_actor)
+        # Assignment may have passed over the chosen type (no office): speak of the one it took.
+        actor_type = (assignment.actor_type if assignment else "") or self.chosen_actor
+        actor = (assignment.actor_name if assignment else "") or labels.actor(actor_type)
         topic = next(
             (
                 c.value
                 for m in self.matches
-                if m.actor_type == self.chosen_actor and m.weight > 0
+                if m.actor_type == actor_type and m.weight > 0
                 for c in m.matched_on
                 if c.kind == "topic"
             ),

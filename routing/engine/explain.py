@@ -9,7 +9,7 @@ pass topic and county names (see ``routing.decision``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils import translation
@@ -63,7 +63,6 @@ class Labels:
     employees: Callable[[str], str] = _as_is
     experience: Callable[[str], str] = _as_is
     county: Callable[[str], str] = _as_is
-    extra: dict = field(default_factory=dict)
 
 
 def condition_text(condition: Condition, labels: Labels | None = None) -> str:

@@ -51,6 +51,13 @@ def test_company_gets_one_sentence_and_the_handler_the_whole_explanation(
         assert internal not in receipt
     assert not RAW_DATA.search(receipt.replace(case.reference, ""))
 
+    page.get_by_role("link", name="Visa status för frågan").click()
+    page.wait_for_url(re.compile(r"/fraga/status/"))
+    status = page.locator("main").inner_text()
+    assert "Frågan gick till Almi Företagspartner" in status
+    for internal in ("poäng", "Regeln", "matchade", "financing", "ämne:"):
+        assert internal not in status
+
     page.context.clear_cookies()
     login("almi.skane@example.se")
     page.goto(f"/arenden/{case.reference}/")
