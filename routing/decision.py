@@ -20,6 +20,7 @@ An empty dict (demo history, benchmark seeds) means no decision was recorded.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -258,49 +259,12 @@ class RoutingDecision:
     # ------------------------------------------------------------------ storage
 
     def to_json(self) -> dict[str, Any]:
+        """Every field as JSON values (field names are the stored keys), plus ``chosen_actor``
+        for people reading the database."""
         return {
+            **dataclasses.asdict(self),
             "version": DECISION_VERSION,
-            "engine_version": self.engine_version,
-            "county": self.county,
             "chosen_actor": self.chosen_actor,
-            "fallback_to_front_door": self.fallback_to_front_door,
-            "ranked": [{"actor_type": r.actor_type, "score": r.score} for r in self.ranked],
-            "matches": [
-                {
-                    "rule_id": m.rule_id,
-                    "rule_name": m.rule_name,
-                    "scope": m.scope,
-                    "actor_type": m.actor_type,
-                    "weight": m.weight,
-                    "matched_on": [
-                        {"kind": c.kind, "value": c.value, "country": c.country}
-                        for c in m.matched_on
-                    ],
-                }
-                for m in self.matches
-            ],
-            "alternatives": [
-                {
-                    "actor_id": a.actor_id,
-                    "actor_code": a.actor_code,
-                    "actor_name": a.actor_name,
-                    "services": [
-                        {"service_id": s.service_id, "title": s.title, "url": s.url}
-                        for s in a.services
-                    ],
-                    "office": None
-                    if a.office is None
-                    else {
-                        "office_id": a.office.office_id,
-                        "name": a.office.name,
-                        "email": a.office.email,
-                        "phone": a.office.phone,
-                    },
-                }
-                for a in self.alternatives
-            ],
-            "assignment": None if self.assignment is None else _assignment_to_json(self.assignment),
-            "override": None if self.override is None else _override_to_json(self.override),
         }
 
     @classmethod
@@ -392,70 +356,21 @@ def _v1_condition(text: str) -> Condition:
     return Condition(kind, value)
 
 
-def _assignment_to_json(a: AssignmentRecord) -> dict[str, Any]:
-    return {
-        "actor_type": a.actor_type,
-        "actor_id": a.actor_id,
-        "actor_name": a.actor_name,
-        "office_id": a.office_id,
-        "office_name": a.office_name,
-        "handler_id": a.handler_id,
-        "out_of_county": a.out_of_county,
-        "in_triage": a.in_triage,
-        "reason": a.reason,
-        "skipped_actor_types": list(a.skipped_actor_types),
-    }
-
-
 def _assignment_from_json(data: Mapping[str, Any]) -> AssignmentRecord:
     return AssignmentRecord(
-        actor_type=data.get("actor_type", ""),
-        actor_id=data.get("actor_id"),
-        actor_name=data.get("actor_name", ""),
-        office_id=data.get("office_id"),
-        office_name=data.get("office_name", ""),
-        handler_id=data.get("handler_id"),
-        out_of_county=bool(data.get("out_of_county", False)),
-        in_triage=bool(data.get("in_triage", False)),
-        reason=data.get("reason", ""),
-        skipped_actor_types=tuple(data.get("skipped_actor_types", ())),
-    )
-
-
-def _override_to_json(o: Override) -> dict[str, Any]:
-    return {
-        "by": o.by,
-        "at": o.at,
-        "from_actor": o.from_actor,
-        "from_office": o.from_office,
-        "to_actor": o.to_actor,
-        "to_office": o.to_office,
-        "reason": o.reason,
-    }
-
-
-def _override_from_json(data: Mapping[str, Any] | None) -> Override | None:
-    if not data:
-        return None
-    return Override(
-        by=data.get("by"),
-        at=data.get("at", ""),
-        from_actor=data.get("from_actor"),
-        from_office=data.get("from_office"),
-        to_actor=data.get("to_actor"),
-        to_office=data.get("to_office"),
-        reason=data.get("reason", ""),
+        **{**data, "skipped_actor_types": tuple(data.get("skipped_actor_types", ()))}
     )
 
 
 def _common(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields both versions store alike."""
     return {
         "engine_version": str(data["engine_version"]),
         "county": data.get("county", ""),
         "ranked": tuple(RankedActor(r["actor_type"], float(r["score"])) for r in data["ranked"]),
         "fallback_to_front_door": bool(data["fallback_to_front_door"]),
         "assignment": _assignment_from_json(data["assignment"]) if data.get("assignment") else None,
-        "override": _override_from_json(data.get("override")),
+        "override": Override(**data["override"]) if data.get("override") else None,
     }
 
 
@@ -485,12 +400,7 @@ def _from_v2(data: Mapping[str, Any]) -> RoutingDecision:
     return RoutingDecision(
         **_common(data),
         matches=tuple(
-            _match_from_json(
-                m,
-                tuple(
-                    Condition(c["kind"], c["value"], c.get("country", "")) for c in m["matched_on"]
-                ),
-            )
+            _match_from_json(m, tuple(Condition(**c) for c in m["matched_on"]))
             for m in data["matches"]
         ),
         alternatives=tuple(
@@ -498,17 +408,8 @@ def _from_v2(data: Mapping[str, Any]) -> RoutingDecision:
                 actor_id=a["actor_id"],
                 actor_code=a["actor_code"],
                 actor_name=a["actor_name"],
-                services=tuple(
-                    ServiceRef(s["service_id"], s["title"], s.get("url", "")) for s in a["services"]
-                ),
-                office=None
-                if not a.get("office")
-                else OfficeRef(
-                    office_id=a["office"]["office_id"],
-                    name=a["office"]["name"],
-                    email=a["office"].get("email", ""),
-                    phone=a["office"].get("phone", ""),
-                ),
+                services=tuple(ServiceRef(**s) for s in a["services"]),
+                office=OfficeRef(**a["office"]) if a.get("office") else None,
             )
             for a in data["alternatives"]
         ),
