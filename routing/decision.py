@@ -201,13 +201,18 @@ class RoutingDecision:
         """The alternatives without the actor that has the case."""
         return tuple(a for a in self.alternatives if a.actor_id != actor_id)
 
+    @property
+    def alternatives_told(self) -> tuple[Alternative, ...]:
+        """What the receipt listed: the alternatives besides the actor assignment chose."""
+        return self.alternatives_besides(self.assignment.actor_id if self.assignment else None)
+
     def explain(self, labels: Labels | None = None) -> Explanation:
         """The explanation in the active language. ``labels``: default ``display_labels()``."""
         labels = labels or display_labels()
         sentences = explanation_lines(
             ranked=[(r.actor_type, r.score) for r in self.ranked],
             matches=self.matches,
-            alternatives=[(a.actor_name, [s.title for s in a.services]) for a in self.alternatives],
+            alternatives=(),  # listed with their services and offices by the page itself
             fallback=self.fallback_to_front_door,
             labels=labels,
             with_rules=False,
