@@ -19,6 +19,8 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["status", "county", "is_test"]
     search_fields = ["reference", "company_name", "org_number"]
     raw_id_fields = ["handler", "first_contact_by", "company_user", "municipality"]
+    # Written only through Case.decision (routing.decision): never hand-edited.
+    readonly_fields = ["routing_decision"]
     inlines = [CaseEventInline]
 
 

@@ -137,7 +137,11 @@ class CatalogueSnapshot:
         return self._office_index()[0].get(actor_type, [])
 
     def offices_of_actor(self, actor: Actor) -> list[Office]:
-        return self._office_index()[1].get(actor.pk, [])
+        return self.offices_of_actor_id(actor.pk)
+
+    def offices_of_actor_id(self, actor_id: int) -> list[Office]:
+        """An actor's offices, counties served prefetched, by pk."""
+        return self._office_index()[1].get(actor_id, [])
 
 
 class _ProcessSnapshot:

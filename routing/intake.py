@@ -9,7 +9,6 @@ failure then leaves the outbox row pending for the periodic re-send.
 from __future__ import annotations
 
 import sqlite3
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +27,8 @@ from routing.assignment import Assignment, assign
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
 from routing.deadlines import case_clock_fields
-from routing.engine import ENGINE_VERSION, Decision, QuestionFacts
+from routing.decision import Alternative, OfficeRef, RoutingDecision
+from routing.engine import Decision, QuestionFacts
 from routing.events import case_event_build, case_events_add
 from routing.models import Case, CaseReferenceCounter
 from routing.outbox import outbox_enqueue
@@ -161,27 +161,23 @@ def format_deadline(value: datetime, language: str | None = None) -> str:
         }
 
 
-def alternatives_by_actor(case: Case) -> list[dict[str, Any]]:
-    """The stored alternatives grouped per actor, without the actor that got the case."""
-    grouped: OrderedDict[int, dict[str, Any]] = OrderedDict()
-    for service in case.routing_decision.get("alternatives", []):
-        if service["actor_id"] == case.assigned_actor_id:
-            continue
-        entry = grouped.setdefault(
-            service["actor_id"],
-            {
-                "actor": {"code": service["actor_code"], "name": service["actor_name"]},
-                "services": [],
-            },
-        )
-        entry["services"].append({"title": service["title"], "url": service.get("url", "")})
-    return list(grouped.values())
+def alternatives_by_actor(case: Case) -> tuple[Alternative, ...]:
+    """The other actors offering similar services, without the actor that has the case."""
+    decision = case.decision
+    return decision.alternatives_besides(case.assigned_actor_id) if decision else ()
 
 
-def explanation_for(case: Case, language: str | None = None) -> list[str]:
-    lang = (language or translation.get_language() or "sv")[:2]
-    stored = case.routing_decision.get("explanation", {})
-    return stored.get(lang) or stored.get("sv") or []
+def reason_for_company(case: Case, language: str | None = None) -> str:
+    """One plain sentence on why this actor, in ``language`` (default: the active one); empty
+    when no decision was recorded or the case has since moved to another actor."""
+    decision = case.decision
+    if decision is None:
+        return ""
+    routed_to = decision.assignment.actor_id if decision.assignment else None
+    if decision.override is None and routed_to != case.assigned_actor_id:
+        return ""
+    with translation.override(language or translation.get_language() or "sv"):
+        return decision.explain().for_company
 
 
 def receipt_context(case: Case, *, status_url: str) -> dict[str, Any]:
@@ -189,7 +185,7 @@ def receipt_context(case: Case, *, status_url: str) -> dict[str, Any]:
         "case": case,
         "deadline_text": format_deadline(case.deadline_at),
         "alternatives": alternatives_by_actor(case),
-        "explanation": explanation_for(case),
+        "reason": reason_for_company(case),
         "status_url": status_url,
     }
 
@@ -268,7 +264,7 @@ def case_create(
             handler=assignment.handler,
             out_of_county=assignment.out_of_county,
             in_triage=assignment.in_triage,
-            routing_decision=_stored_decision(decision, assignment, county.code),
+            decision=_routing_decision(decision, assignment, county.code, snapshot),
             **case_clock_fields(now),
         )
         _record_filing(case, assignment, now)
@@ -276,17 +272,34 @@ def case_create(
     return case
 
 
-def _stored_decision(decision: Decision, assignment: Assignment, county_code: str) -> dict:
-    return {
-        **decision.as_dict(),
-        "engine_version": ENGINE_VERSION,
-        "county": county_code,
-        "explanation": {
-            "sv": decision.explanation_lines("sv"),
-            "en": decision.explanation_lines("en"),
-        },
-        "assignment": assignment.as_dict(),
+def _routing_decision(
+    decision: Decision, assignment: Assignment, county_code: str, snapshot: CatalogueSnapshot
+) -> RoutingDecision:
+    actor_ids = dict.fromkeys(s.actor_id for s in decision.alternatives)
+    offices = {
+        actor_id: office
+        for actor_id in actor_ids
+        if (office := _office_serving(snapshot, actor_id, county_code)) is not None
     }
+    return RoutingDecision.from_engine(
+        decision, county=county_code, assignment=assignment.as_dict(), offices=offices
+    )
+
+
+def _office_serving(
+    snapshot: CatalogueSnapshot, actor_id: int, county_code: str
+) -> OfficeRef | None:
+    """How the company reaches an alternative actor: its office serving the county, the one
+    based there first."""
+    serving = [
+        o
+        for o in snapshot.offices_of_actor_id(actor_id)
+        if any(c.pk == county_code for c in o.counties_served.all())
+    ]
+    if not serving:
+        return None
+    office = min(serving, key=lambda o: (o.home_county_id != county_code, o.pk))
+    return OfficeRef(office_id=office.pk, name=office.name, email=office.email, phone=office.phone)
 
 
 def _record_filing(case: Case, assignment: Assignment, now: datetime) -> None:

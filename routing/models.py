@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.access import scope_of
 from regions.models import Actor, County, Municipality, Office, Topic
+from routing.decision import RoutingDecision
 
 
 class CaseQuerySet(models.QuerySet):
@@ -120,6 +121,7 @@ class Case(models.Model):
     )
     out_of_county = models.BooleanField(default=False)
     in_triage = models.BooleanField(_("i länets triagekö"), default=False)
+    # Written and read only through ``decision`` (routing.decision.RoutingDecision).
     routing_decision = models.JSONField(default=dict, blank=True)
 
     # The clock. Deadlines are indexed columns scanned by the escalation sweep.
@@ -191,6 +193,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def decision(self) -> RoutingDecision | None:
+        """The routing decision stored at filing (None when none was recorded)."""
+        return RoutingDecision.from_json(self.routing_decision)
+
+    @decision.setter
+    def decision(self, value: RoutingDecision | None) -> None:
+        self.routing_decision = value.to_json() if value is not None else {}
 
     @property
     def is_open(self) -> bool:

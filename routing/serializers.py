@@ -126,9 +126,22 @@ class ServiceRefSerializer(serializers.Serializer):
     url = serializers.CharField(allow_blank=True)
 
 
+class AlternativeOfficeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+
+
 class AlternativeSerializer(serializers.Serializer):
-    actor = CodeNameSerializer()
+    """A ``routing.decision.Alternative``: another actor offering similar services."""
+
+    actor = serializers.SerializerMethodField()
     services = ServiceRefSerializer(many=True)
+    office = AlternativeOfficeSerializer(allow_null=True)
+
+    @extend_schema_field(CodeNameSerializer())
+    def get_actor(self, alternative) -> dict:
+        return {"code": alternative.actor_code, "name": alternative.actor_name}
 
 
 class QuestionReceiptSerializer(serializers.Serializer):
@@ -148,13 +161,15 @@ class QuestionReceiptSerializer(serializers.Serializer):
     def get_alternatives(self, case: Case) -> list[dict]:
         from routing.intake import alternatives_by_actor
 
-        return alternatives_by_actor(case)
+        return AlternativeSerializer(alternatives_by_actor(case), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_explanation(self, case: Case) -> list[str]:
-        from routing.intake import explanation_for
+        """One plain sentence on why this actor (a list, as before: scoring stays internal)."""
+        from routing.intake import reason_for_company
 
-        return explanation_for(case, case.language)
+        reason = reason_for_company(case, case.language)
+        return [reason] if reason else []
 
     def get_status_url(self, case: Case) -> str:
         from routing.intake import case_status_path

@@ -9,6 +9,7 @@ used by the indicator) stays as it was.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Office, StaffProfile
 from routing.access import case_actions_for
 from routing.deadlines import case_clock_fields
+from routing.decision import Override
 from routing.events import case_event_add
 from routing.models import Case, CaseEvent
 from routing.outbox import outbox_enqueue
@@ -386,17 +388,18 @@ def case_override_routing(*, case: Case, user, office: Office, reason: str) -> C
     locked.assigned_actor_id = office.actor_id
     locked.handler = None
     locked.in_triage = False
-    decision = dict(locked.routing_decision or {})
-    decision["override"] = {
-        "by": user.pk,
-        "at": timezone.now().isoformat(),
-        "from_actor": old_actor_id,
-        "from_office": old_office.pk if old_office else None,
-        "to_actor": office.actor_id,
-        "to_office": office.pk,
-        "reason": reason,
-    }
-    locked.routing_decision = decision
+    override = Override(
+        by=user.pk,
+        at=timezone.now().isoformat(),
+        from_actor=old_actor_id,
+        from_office=old_office.pk if old_office else None,
+        to_actor=office.actor_id,
+        to_office=office.pk,
+        reason=reason,
+    )
+    decision = locked.decision
+    if decision is not None:
+        locked.decision = decision.with_override(override)
     fields = ["office", "assigned_actor", "handler", "in_triage", "routing_decision"]
     if locked.status == S.ASSIGNED:
         _check_transition(locked, S.NEW)
@@ -410,7 +413,7 @@ def case_override_routing(*, case: Case, user, office: Office, reason: str) -> C
         from_value=_office_label(old_office),
         to_value=office.name,
         message=reason,
-        data=decision["override"],
+        data=dataclasses.asdict(override),
     )
     _sync(case, locked)
     return case

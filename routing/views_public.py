@@ -18,10 +18,10 @@ from routing.intake import (
     case_create,
     case_from_status_token,
     case_status_path,
-    explanation_for,
     format_deadline,
     public_event_value,
     public_events,
+    reason_for_company,
     receipt_context,
 )
 from routing.intake_rate_limit import intake_rate_limited
@@ -149,7 +149,7 @@ def case_status(request: HttpRequest, token: str) -> HttpResponse:
             "case": case,
             "deadline_text": format_deadline(case.deadline_at),
             "history": history,
-            "explanation": explanation_for(case),
+            "reason": reason_for_company(case),
         },
     )
     # The URL is the credential: keep it out of search engines and other sites' logs.

@@ -28,6 +28,7 @@ from routing.access import (
     rules_visible_to,
     simulator_counties,
 )
+from routing.decision import display_labels
 from routing.engine import QuestionFacts
 from routing.forms import ExampleQuestionForm, RuleForm, SimulatorForm
 from routing.models import ExampleQuestion, RoutingRuleChange
@@ -164,7 +165,7 @@ def routing_simulator(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "decision": decision,
-            "explanation": decision.explanation_lines(lang) if decision else [],
+            "explanation": decision.explanation_lines(lang, display_labels()) if decision else [],
             "examples": examples,
             "example_county": counties.filter(code=county_code).first() if county_code else None,
             "can_manage_examples": may_manage_examples(scope, county_code),

@@ -238,7 +238,7 @@ def _render_case(request, case: Case, *, bound: tuple[str, object] | None = None
     if bound:
         forms[bound[0]] = bound[1]
     events = list(case.events.select_related("actor_user").order_by("at", "id"))
-    decision = case.routing_decision if isinstance(case.routing_decision, dict) else {}
+    decision = case.decision
     return render(
         request,
         "routing/cases/detail.html",
@@ -248,27 +248,13 @@ def _render_case(request, case: Case, *, bound: tuple[str, object] | None = None
             "forms": forms,
             "events": events,
             "decision": decision,
-            "matches": _as_list(decision.get("matches")),
-            "alternatives": _as_list(decision.get("alternatives")),
-            "explanation": decision.get("explanation") or decision.get("summary") or "",
-            "override": decision.get("override")
-            if isinstance(decision.get("override"), dict)
-            else None,
+            "explanation": decision.explain() if decision else None,
             "show_trace": may_see_routing_trace(scope),
             "escalations": list(case.escalations.order_by("level")),
             "now": now,
         },
         status=status,
     )
-
-
-def _as_list(value) -> list:
-    """The routing decision is JSON written by another module: render whatever shape it has."""
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        return [value]
-    return []
 
 
 @login_required

@@ -106,13 +106,8 @@ def outcome_label(value: str) -> str:
 
 @register.filter
 def as_text(value) -> str:
-    """A routing-decision item (dict, list or scalar, written elsewhere) as a short text."""
-    if isinstance(value, dict):
-        name = value.get("name") or value.get("actor_name") or value.get("actor") or ""
-        actor_type = value.get("actor_type") or value.get("code") or ""
-        reason = value.get("reason") or value.get("explanation") or value.get("rule") or ""
-        parts = [str(p) for p in (name or actor_type, reason) if p]
-        return " – ".join(parts) if parts else ", ".join(f"{k}: {v}" for k, v in value.items())
+    """A list (e.g. target countries) as "DE, FR"; anything else as it is. The routing decision
+    is not rendered here: the case page reads it through ``Case.decision``."""
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)

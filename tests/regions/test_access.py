@@ -1,29 +1,8 @@
 """The scoping function: each role sees exactly its part; outsiders get 404."""
 
-from django.utils import timezone
-
 from regions.access import Role, scope_for
 from routing.models import Case
-
-
-def make_case(people, county, office, ref):
-    now = timezone.now()
-    municipality = county.municipalities.first()
-    return Case.objects.create(
-        reference=ref,
-        created_at=now,
-        company_name="Testbolaget AB",
-        org_number="5560000001",
-        contact_name="Anna",
-        email="anna@example.se",
-        municipality=municipality,
-        county=county,
-        question="Hur exporterar vi?",
-        office=office,
-        deadline_at=now,
-        original_deadline_at=now,
-        calendar_version="test",
-    )
+from tests.routing.factories_cases import make_case
 
 
 def test_roles(people):
@@ -35,9 +14,15 @@ def test_roles(people):
 
 
 def test_each_role_sees_only_its_cases(people):
-    mine = make_case(people, people.skane, people.skane_almi_office, "REC-2026-000001")
-    same_county = make_case(people, people.skane, people.skane_region_office, "REC-2026-000002")
-    other = make_case(people, people.dalarna, people.dalarna_almi_office, "REC-2026-000003")
+    mine = make_case(
+        county=people.skane, office=people.skane_almi_office, reference="REC-2026-000001"
+    )
+    same_county = make_case(
+        county=people.skane, office=people.skane_region_office, reference="REC-2026-000002"
+    )
+    other = make_case(
+        county=people.dalarna, office=people.dalarna_almi_office, reference="REC-2026-000003"
+    )
 
     def visible(user):
         return set(Case.objects.visible_to(user).values_list("reference", flat=True))

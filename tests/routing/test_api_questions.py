@@ -54,9 +54,12 @@ def test_201_has_every_documented_field(api, people, catalogue):
         {
             "actor": {"code": "region", "name": "Region Skåne"},
             "services": [{"title": "Affärsutvecklingscheck för internationalisering", "url": ""}],
+            "office": {"name": "Region Skåne", "email": "", "phone": ""},
         }
     ]
-    assert body["explanation"] and all(isinstance(line, str) for line in body["explanation"])
+    # One plain sentence for the company, no scoring internals.
+    [reason] = body["explanation"]
+    assert reason.startswith("Frågan gick till Almi Företagspartner") and "poäng" not in reason
     assert body["status_url"].startswith("http://testserver/fraga/status/")
     assert OutboxMessage.objects.filter(case=case, state="pending").count() == 1
 
@@ -77,7 +80,10 @@ def test_201_minimal_payload_and_english_explanation(api, people):
     body = response.json()
     assert body["county"]["code"] == "20"
     assert body["assigned_actor"]["code"] == "region"
-    assert body["explanation"][0].startswith("No rule matched the question")
+    assert body["explanation"] == [
+        "No single actor was an obvious fit for the question, so the county's export centre "
+        "reads it and makes sure the right actor contacts you."
+    ]
 
 
 def test_status_endpoint_needs_the_token(api, people):

@@ -83,14 +83,21 @@ def test_case_create_routes_assigns_and_queues_the_receipt(people, catalogue):
     assert case.original_deadline_at == case.deadline_at
     assert "julafton" in case.deadline_trace
 
-    decision = case.routing_decision
-    assert decision["engine_version"]
-    assert decision["chosen_actor"] == "almi"
-    assert any(m["actor_type"] == "almi" for m in decision["matches"])
-    assert decision["assignment"]["office_name"] == "Almi Skåne"
-    assert decision["explanation"]["sv"] and decision["explanation"]["en"]
-    # Every other actor with a matching service is an alternative (here the region's cheque).
-    assert [a["actor_name"] for a in decision["alternatives"]] == ["Region Skåne"]
+    decision = case.decision
+    assert decision.engine_version
+    assert decision.chosen_actor == "almi"
+    assert any(m.actor_type == "almi" for m in decision.matches)
+    assert decision.assignment.office_name == "Almi Skåne"
+    # Every other actor with a matching service is an alternative (here the region's cheque),
+    # with the office that serves the county.
+    [alternative] = decision.alternatives
+    assert alternative.actor_name == "Region Skåne"
+    assert [s.title for s in alternative.services] == [
+        "Affärsutvecklingscheck för internationalisering"
+    ]
+    assert alternative.office.name == people.skane_region_office.name
+    # Stored as JSON that reads back to the same decision.
+    assert Case.objects.get(pk=case.pk).decision == decision
 
     kinds = list(case.events.values_list("kind", "internal"))
     assert kinds == [("created", False), ("assigned", False), ("handler_assigned", True)]
@@ -102,6 +109,13 @@ def test_case_create_routes_assigns_and_queues_the_receipt(people, catalogue):
     assert "måndag 28 december 2026 kl. 15.00" in mail.body_text
     assert "Almi Företagspartner (Almi Skåne) kontaktar dig." in mail.body_text
     assert "Region Skåne: Affärsutvecklingscheck för internationalisering" in mail.body_text
+    # One plain sentence on why this actor; no scores or rule internals for the company.
+    assert (
+        "Frågan gick till Almi Företagspartner, som hjälper företag med det du frågar om "
+        "(Finansiering, lån och riskkapital)." in mail.body_text
+    )
+    for internal in ("poäng", "score", "financing", "Regeln", "matchade"):
+        assert internal not in mail.body_text
     assert case_status_path(case) in mail.body_text
     assert "<a href=" in mail.body_html and 'lang="sv"' in mail.body_html
 
@@ -161,7 +175,7 @@ def test_free_text_question_with_unknown_topic_routes_by_its_words(people, catal
 
 def test_question_no_rule_places_goes_to_the_front_door(people):
     case = case_create(data=_data(question="Hej! Vi undrar lite allmänt hur man börjar."))
-    assert case.routing_decision["fallback_to_front_door"] is True
+    assert case.decision.fallback_to_front_door is True
     assert case.assigned_actor.name == "Region Skåne"
     assert case.office == people.skane_region_office
     assert case.handler == people.region_handler

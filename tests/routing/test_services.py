@@ -242,8 +242,10 @@ def test_override_routing_records_the_reason_and_keeps_the_engine_decision(peopl
     case.refresh_from_db()
     assert case.office == people.skane_region_office
     assert case.assigned_actor == people.skane_region_office.actor
-    assert case.routing_decision["override"]["reason"] == "Regionen har checkar för detta."
-    assert case.routing_decision["explanation"]  # the engine's explanation is kept
+    decision = case.decision
+    assert decision.override.reason == "Regionen har checkar för detta."
+    assert decision.override.to_office == people.skane_region_office.pk
+    assert decision.matches  # the engine's decision is kept beside the override
     event = case.events.get(kind="routing_overridden")
     assert (event.from_value, event.to_value) == ("Almi Skåne", "Region Skåne")
 

@@ -103,6 +103,23 @@ def test_case_page_shows_company_question_routing_trace_and_history(client, peop
     assert "Omfördela inom länet" in html
 
 
+def test_case_page_explains_the_routing_in_the_page_language(client, people, cases):
+    """The stored decision reads as sentences, rules by name and what they matched on."""
+    client.force_login(people.coordinator)
+    for language, sentence, matched in (
+        ("sv", "Frågan dirigeras till Business Sweden (poäng 2).", "matchade på nyckelord"),
+        ("en", "The question is routed to Business Sweden (score 2).", "matched on keyword"),
+    ):
+        html = client.get(detail(cases["mine"]), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        start = html.index('id="routing"')
+        routing = html[start : html.index("</section>", start)]
+        assert sentence in routing
+        assert "Nyckelord: marknad, kunder och mässor → Business Sweden" in routing
+        assert f"{matched}: marknadsanalys" in routing
+        for raw in ("{", "[", "'sv'", "business_sweden", "matched_on"):
+            assert raw not in routing
+
+
 def test_handler_does_not_see_the_trace_or_coordinator_actions(client, people, cases):
     client.force_login(people.handler)
     html = client.get(detail(cases["mine"])).content.decode()
@@ -259,7 +276,7 @@ def test_coordinator_overrides_routing(client, people, cases):
     )
     case.refresh_from_db()
     assert case.office == people.skane_region_office
-    assert case.routing_decision["override"]["reason"] == "Check"
+    assert case.decision.override.reason == "Check"
 
 
 @pytest.mark.parametrize(
