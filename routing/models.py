@@ -436,3 +436,35 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RouterModel(models.Model):
+    """A trained router model stored as plain data (JSON text), never as a pickle.
+
+    ``payload`` is the exact text that was hashed: ``payload_sha256`` is checked on every load
+    and a mismatch is refused. At most one model is active; processes pick up a newly
+    activated one without a restart (``routing.learning.store``).
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("skapad"))
+    training_size = models.PositiveIntegerField(_("antal träningsexempel"))
+    heldout_scores = models.JSONField(_("resultat på testfrågorna"), default=dict, blank=True)
+    payload = models.TextField()
+    payload_sha256 = models.CharField(max_length=64)
+    is_active = models.BooleanField(_("aktiv"), default=False)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("dirigeringsmodell")
+        verbose_name_plural = _("dirigeringsmodeller")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=models.Q(is_active=True),
+                name="one_active_router_model",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}{' (aktiv)' if self.is_active else ''}"

@@ -20,6 +20,7 @@ SWEEP_INTERVAL = _seconds("SWEEP_INTERVAL_SECONDS", 60.0)
 OUTBOX_RESEND_INTERVAL = _seconds("OUTBOX_RESEND_INTERVAL_SECONDS", 60.0)
 NATIONAL_DIGEST_INTERVAL = _seconds("NATIONAL_DIGEST_INTERVAL_SECONDS", 15 * 60.0)
 AUDIT_INTERVAL = _seconds("ESCALATION_AUDIT_INTERVAL_SECONDS", 24 * 60 * 60.0)
+ROUTER_TRAINING_INTERVAL = _seconds("ROUTER_TRAINING_INTERVAL_SECONDS", 24 * 60 * 60.0)
 
 BEAT_SCHEDULE: dict[str, dict] = {
     "escalation-sweep": {
@@ -41,5 +42,11 @@ BEAT_SCHEDULE: dict[str, dict] = {
     "escalation-audit": {
         "task": "routing.escalation_audit",
         "schedule": AUDIT_INTERVAL,
+    },
+    # Nightly retraining of the learned router from closed cases and coordinators' overrides.
+    "router-model-training": {
+        "task": "routing.train_router_model",
+        "schedule": ROUTER_TRAINING_INTERVAL,
+        "options": {"expires": ROUTER_TRAINING_INTERVAL},
     },
 }

@@ -65,3 +65,11 @@ def national_digest_task() -> int | None:
 
     run = national_digest()
     return run.pk if run else None
+
+
+@shared_task(name="routing.train_router_model")
+def train_router_model_task() -> int:
+    """Nightly: learn from the day's closed cases and overrides. Each run stores a new version."""
+    from routing.learning.services import router_model_train
+
+    return router_model_train().version

@@ -1,0 +1,98 @@
+"""Replaying labelled questions through the rules and the model: accuracy, confusion, front door.
+
+Read-only: the rules are asked through ``routing.rules.route_question`` as intake asks them; the
+model through a predictor. A question "goes to the front door" when the rules fall back to it,
+or when the model's confidence is below the threshold (the combined decision would then leave
+it to the front door, too). The front door is an actor as well (the region, in Östergötland
+Almi): a question it should answer counts as right when it lands there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from routing.learning.model import RouterPredictor
+from routing.learning.training import Example
+
+DEFAULT_FRONT_DOOR = "region"
+
+
+@dataclass
+class Replay:
+    name: str
+    # (expected actor, actor routed to, whether it got there as the front door's fallback)
+    outcomes: list[tuple[str, str, bool]] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return sum(e == g for e, g, _ in self.outcomes) / (len(self.outcomes) or 1)
+
+    @property
+    def front_door_share(self) -> float:
+        return sum(door for _, _, door in self.outcomes) / (len(self.outcomes) or 1)
+
+    def per_actor(self) -> dict[str, tuple[int, int]]:
+        tally: dict[str, list[int]] = {}
+        for expected, got, _ in self.outcomes:
+            row = tally.setdefault(expected, [0, 0])
+            row[0] += expected == got
+            row[1] += 1
+        return {actor: (hits, total) for actor, (hits, total) in sorted(tally.items())}
+
+    def confusion(self) -> Counter[tuple[str, str]]:
+        return Counter((e, g) for e, g, _ in self.outcomes)
+
+
+Route = Callable[[str], tuple[str, bool]]
+
+
+def replay(name: str, examples: Sequence[Example], route: Route) -> Replay:
+    result = Replay(name)
+    for ex in examples:
+        result.outcomes.append((ex.actor, *route(ex.text)))
+    return result
+
+
+def model_router(
+    predictor: RouterPredictor, threshold: float, front_door: str = DEFAULT_FRONT_DOOR
+) -> Route:
+    def route(text: str) -> tuple[str, bool]:
+        prediction = predictor.predict(text)
+        if prediction.confidence >= threshold:
+            return prediction.actor, False
+        return front_door, True
+
+    return route
+
+
+def rules_router(county_code: str) -> Route:
+    from routing.engine import QuestionFacts
+    from routing.rules import route_question
+
+    def route(text: str) -> tuple[str, bool]:
+        decision = route_question(QuestionFacts(county_code=county_code, text=text))
+        return decision.chosen_actor, decision.fallback_to_front_door
+
+    return route
+
+
+def report_lines(result: Replay) -> list[str]:
+    """A plain-text report: accuracy, front-door share, per-actor accuracy, confusion matrix."""
+    lines = [
+        f"== {result.name}: accuracy {result.accuracy:.3f}, "
+        f"front door {result.front_door_share:.3f} (n={len(result.outcomes)})",
+        "per actor:",
+    ]
+    for actor, (hits, total) in result.per_actor().items():
+        lines.append(f"  {actor:<16} {hits / total:.3f} ({hits}/{total})")
+    expected = sorted({e for e, _, _ in result.outcomes})
+    got = sorted({g for _, g, _ in result.outcomes} | set(expected))
+    confusion = result.confusion()
+    width = max(len(g) for g in got) + 1
+    lines.append("confusion (rows: expected, columns: routed to):")
+    lines.append(" " * 17 + "".join(f"{g[: width - 1]:>{width}}" for g in got))
+    for e in expected:
+        lines.append(f"  {e:<15}" + "".join(f"{confusion[(e, g)]:>{width}}" for g in got))
+    return lines

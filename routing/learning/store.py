@@ -1,0 +1,122 @@
+"""Storing trained models and the per-process cache of the active one.
+
+``router_model_create`` writes a model (and by default activates it, bumping a shared version
+stamp after commit). ``active_predictor()`` returns this process's predictor: it reads the
+stamp from the cache at most once every ``RECHECK_SECONDS`` and reloads from the database
+only when the stamp changed, so a question costs no query and a new model reaches web and
+worker processes within seconds, without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from exportcentrum.versions import shared_version, shared_version_bump
+from routing.learning.model import (
+    ModelIntegrityError,
+    RouterPredictor,
+    payload_dumps,
+    payload_sha256,
+)
+from routing.learning.training import TrainingResult
+from routing.models import RouterModel
+
+logger = logging.getLogger(__name__)
+
+ROUTER_MODEL_VERSION_KEY = "routing:router-model-version"
+RECHECK_SECONDS = 5.0
+
+
+@transaction.atomic
+def router_model_create(*, result: TrainingResult, activate: bool = True) -> RouterModel:
+    """Store a trained model; activating it deactivates the previous one."""
+    text = payload_dumps(result.payload)
+    latest = RouterModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0
+    if activate:
+        RouterModel.objects.filter(is_active=True).update(is_active=False)
+    model = RouterModel.objects.create(
+        version=latest + 1,
+        created_at=timezone.now(),
+        training_size=result.training_size,
+        heldout_scores=result.heldout_scores,
+        payload=text,
+        payload_sha256=payload_sha256(text),
+        is_active=activate,
+    )
+    if activate:
+        transaction.on_commit(router_model_version_bump)
+    return model
+
+
+@transaction.atomic
+def router_model_activate(*, model: RouterModel) -> None:
+    RouterModel.objects.filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
+    RouterModel.objects.filter(pk=model.pk).update(is_active=True)
+    transaction.on_commit(router_model_version_bump)
+
+
+def router_model_version_bump() -> None:
+    shared_version_bump(ROUTER_MODEL_VERSION_KEY)
+
+
+def load_predictor(model: RouterModel) -> RouterPredictor:
+    """Rebuild a stored model; raises ``ModelIntegrityError`` if its payload was altered."""
+    return RouterPredictor.from_text(
+        model.payload, sha256=model.payload_sha256, version=model.version
+    )
+
+
+class ActivePredictorCache:
+    """This process's copy of the active model, refreshed when the shared stamp changes."""
+
+    def __init__(self, recheck_seconds: float = RECHECK_SECONDS) -> None:
+        self.recheck_seconds = recheck_seconds
+        self._lock = threading.Lock()
+        self._stamp: str | None = None
+        self._checked_at = float("-inf")
+        self._predictor: RouterPredictor | None = None
+        self.loads = 0
+
+    def get(self) -> RouterPredictor | None:
+        now = time.monotonic()
+        if now - self._checked_at < self.recheck_seconds:
+            return self._predictor
+        with self._lock:
+            stamp = shared_version(ROUTER_MODEL_VERSION_KEY)
+            self._checked_at = now
+            if stamp != self._stamp:
+                self._predictor = self._load()
+                self._stamp = stamp
+            return self._predictor
+
+    def _load(self) -> RouterPredictor | None:
+        self.loads += 1
+        model = RouterModel.objects.filter(is_active=True).first()
+        if model is None:
+            return None
+        try:
+            return load_predictor(model)
+        except ModelIntegrityError:
+            # Routing goes on by the rules alone; an altered model is never used.
+            logger.error("router model v%s refused: payload does not match its hash", model.version)
+            return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._stamp = None
+            self._checked_at = float("-inf")
+            self._predictor = None
+
+
+_process_cache = ActivePredictorCache()
+
+
+def active_predictor() -> RouterPredictor | None:
+    """The active model of this process, or None when there is none (or it was refused)."""
+    return _process_cache.get()

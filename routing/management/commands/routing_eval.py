@@ -1,0 +1,50 @@
+"""``manage.py routing_eval [--county 01] [--threshold 0.5]``: replay the held-out corpus.
+
+Through the rules only (as intake routes, in the given county) and through the model only (the
+active model; without one, a model trained in memory on the corpus and the rules' keywords).
+Prints accuracy per actor, a confusion matrix and the share sent to the front door.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from routing.learning.evaluation import model_router, replay, report_lines, rules_router
+from routing.learning.model import RouterPredictor
+from routing.learning.store import active_predictor
+from routing.learning.training import corpus_examples, train, training_examples
+
+
+class Command(BaseCommand):
+    help = "Replay the held-out corpus through the rules and the learned model."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--county", default="01", help="county code for the rules (01)")
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=0.5,
+            help="model confidence below which the question goes to the front door (0.5)",
+        )
+
+    def handle(self, *args, county: str, threshold: float, **options):
+        heldout = corpus_examples("heldout")
+        predictor = active_predictor()
+        if predictor is None:
+            self.stdout.write("no active router model: training one on the corpus in memory")
+            predictor = RouterPredictor(train(training_examples(with_history=False)).payload)
+        else:
+            self.stdout.write(f"active router model v{predictor.version}")
+        from routing.rules import front_door_actor_type
+
+        front_door = front_door_actor_type(county)
+        for result in (
+            replay(f"rules only (county {county})", heldout, rules_router(county)),
+            replay(
+                f"model only (threshold {threshold:g})",
+                heldout,
+                model_router(predictor, threshold, front_door),
+            ),
+            replay("model only, top choice", heldout, model_router(predictor, 0.0, front_door)),
+        ):
+            self.stdout.write("\n".join(report_lines(result)))
