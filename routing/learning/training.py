@@ -52,6 +52,9 @@ class TrainingResult:
     training_size: int
     heldout_scores: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    # The fitted scikit-learn objects (vectorizer, actor model, {topic: model}); never stored,
+    # kept so tests can hold the numpy predictor to them.
+    fitted: tuple | None = field(default=None, repr=False)
 
 
 # --------------------------------------------------------------------------- examples
@@ -201,13 +204,14 @@ def _train(examples: Sequence[Example], *, max_examples: int, max_features: int)
     with_topics = np.flatnonzero([bool(ex.topics) for ex in distinct])
     topic_matrix = matrix[with_topics]
     topic_weights = weights[with_topics]
-    topic_classes, topic_coef, topic_intercept = [], [], []
+    topic_classes, topic_coef, topic_intercept, topic_models = [], [], [], {}
     for topic in sorted({t for i in with_topics for t in distinct[i].topics}):
         labels = np.asarray([topic in distinct[i].topics for i in with_topics])
         if labels.all():
             continue
         model = LogisticRegression(C=TOPIC_C, max_iter=2_000)
         model.fit(topic_matrix, labels, sample_weight=topic_weights)
+        topic_models[topic] = model
         topic_classes.append(topic)
         topic_coef.append(model.coef_[0])
         topic_intercept.append(model.intercept_[0])
@@ -231,7 +235,11 @@ def _train(examples: Sequence[Example], *, max_examples: int, max_features: int)
         },
         "trained_on": dict(Counter(ex.source for ex in examples)),
     }
-    return TrainingResult(payload=payload, training_size=len(examples))
+    return TrainingResult(
+        payload=payload,
+        training_size=len(examples),
+        fitted=(vectorizer, actor_model, topic_models),
+    )
 
 
 def _rounded(values: np.ndarray) -> list:
