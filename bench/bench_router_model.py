@@ -75,9 +75,10 @@ def main() -> None:
     started = time.perf_counter()
     result = train(training_examples(with_history=False))
     text = payload_dumps(result.payload)
+    seconds = time.perf_counter() - started
     print(
         f"corpus model: {result.training_size} examples, {len(result.payload['vocabulary'])} "
-        f"n-grams, payload {len(text) / 1e6:.1f} MB, trained in {time.perf_counter() - started:.1f} s"
+        f"n-grams, payload {len(text) / 1e6:.1f} MB, trained in {seconds:.1f} s"
     )
     started = time.perf_counter()
     predictor = RouterPredictor.from_text(text, sha256=payload_sha256(text))
