@@ -446,8 +446,8 @@ class RouterModel(models.Model):
     activated one without a restart (``routing.learning.store``).
     """
 
-    version = models.PositiveIntegerField(_("version"), unique=True)
-    created_at = models.DateTimeField(_("skapad"))
+    version = models.PositiveIntegerField(_("modellversion"), unique=True)
+    created_at = models.DateTimeField(_("tränad"))
     training_size = models.PositiveIntegerField(_("antal träningsexempel"))
     heldout_scores = models.JSONField(_("resultat på testfrågorna"), default=dict, blank=True)
     payload = models.TextField()

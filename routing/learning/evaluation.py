@@ -78,6 +78,29 @@ def rules_router(county_code: str) -> Route:
     return route
 
 
+def combined_router(
+    county_code: str, predictor: RouterPredictor, threshold: float, front_door: str
+) -> Route:
+    """A preview of the combined decision of issue 14, for evaluation only (the engine will
+    own the real one): the rules where one actor leads; where no rule matched or the best two
+    tie, the model above ``threshold``; else the front door."""
+    from routing.engine import QuestionFacts
+    from routing.rules import route_question
+
+    def route(text: str) -> tuple[str, bool]:
+        decision = route_question(QuestionFacts(county_code=county_code, text=text))
+        ranked = decision.ranked
+        tied = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
+        if not decision.fallback_to_front_door and not tied:
+            return decision.chosen_actor, False
+        prediction = predictor.predict(text)
+        if prediction.confidence >= threshold:
+            return prediction.actor, False
+        return front_door, True
+
+    return route
+
+
 def report_lines(result: Replay) -> list[str]:
     """A plain-text report: accuracy, front-door share, per-actor accuracy, confusion matrix."""
     lines = [

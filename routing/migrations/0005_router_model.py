@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
             name='RouterModel',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='version')),
-                ('created_at', models.DateTimeField(verbose_name='skapad')),
+                ('version', models.PositiveIntegerField(unique=True, verbose_name='modellversion')),
+                ('created_at', models.DateTimeField(verbose_name='tränad')),
                 ('training_size', models.PositiveIntegerField(verbose_name='antal träningsexempel')),
                 ('heldout_scores', models.JSONField(blank=True, default=dict, verbose_name='resultat på testfrågorna')),
                 ('payload', models.TextField()),

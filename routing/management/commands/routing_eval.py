@@ -1,7 +1,8 @@
 """``manage.py routing_eval [--county 01] [--threshold 0.5]``: replay the held-out corpus.
 
-Through the rules only (as intake routes, in the given county) and through the model only (the
-active model; without one, a model trained in memory on the corpus and the rules' keywords).
+Through the rules only (as intake routes, in the given county), through the model only (the
+active model; without one, a model trained in memory on the corpus and the rules' keywords),
+and through a preview of the combined decision (rules where one actor leads, else the model).
 Prints accuracy per actor, a confusion matrix and the share sent to the front door.
 """
 
@@ -9,7 +10,13 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from routing.learning.evaluation import model_router, replay, report_lines, rules_router
+from routing.learning.evaluation import (
+    combined_router,
+    model_router,
+    replay,
+    report_lines,
+    rules_router,
+)
 from routing.learning.model import RouterPredictor
 from routing.learning.store import active_predictor
 from routing.learning.training import corpus_examples, train, training_examples
@@ -46,5 +53,10 @@ class Command(BaseCommand):
                 model_router(predictor, threshold, front_door),
             ),
             replay("model only, top choice", heldout, model_router(predictor, 0.0, front_door)),
+            replay(
+                f"combined preview: rules, else model >= {threshold:g}, else front door",
+                heldout,
+                combined_router(county, predictor, threshold, front_door),
+            ),
         ):
             self.stdout.write("\n".join(report_lines(result)))
