@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('routing', '0004_indicator_indexes'),
+        ('routing', '0005_case_anonymised_at_alter_case_org_number'),
     ]
 
     operations = [
