@@ -78,7 +78,8 @@ def corpus_examples(part: str) -> list[Example]:
 
 
 def history_examples(*, limit: int = MAX_EXAMPLES) -> list[Example]:
-    """Labels from real cases, newest first (see the module docstring)."""
+    """Labels from real cases: overrides of cases not closed as answered, then closed cases
+    newest first (see the module docstring)."""
     from routing.models import Case, CaseEvent
 
     labelled: dict[int, Example] = {}
@@ -107,7 +108,11 @@ def history_examples(*, limit: int = MAX_EXAMPLES) -> list[Example]:
         actor = actor_types.get((data or {}).get("to_actor"))
         if actor and case_id not in labelled:
             labelled[case_id] = Example(question, actor, _topic_label(topic), "override")
-    return list(labelled.values())
+    # Overrides first: the fewest and the most telling, they must never fall under the cap.
+    examples = list(labelled.values())
+    return [e for e in examples if e.source == "override"] + [
+        e for e in examples if e.source != "override"
+    ]
 
 
 def rule_keyword_examples() -> list[Example]:
@@ -124,9 +129,10 @@ def rule_keyword_examples() -> list[Example]:
 
 
 def training_examples(*, with_history: bool = True) -> list[Example]:
-    """Everything the nightly model learns from, the portal's history first (newest first)."""
+    """Everything the nightly model learns from: the corpus and the rules' keywords first, so
+    the cap on examples (``MAX_EXAMPLES``) only ever drops the oldest history."""
     history = history_examples() if with_history else []
-    return history + corpus_examples("train") + rule_keyword_examples()
+    return corpus_examples("train") + rule_keyword_examples() + history
 
 
 def _topic_label(topic: str | None) -> tuple[str, ...]:
@@ -161,7 +167,8 @@ def train(
 ) -> TrainingResult:
     """Fit the vectoriser, the actor model and one model per topic; return the payload.
 
-    ``examples`` should list the newest first when it is longer than ``max_examples``.
+    Beyond ``max_examples`` distinct examples the later ones are dropped: list what must be
+    learnt first, then the history newest first.
     """
     from threadpoolctl import threadpool_limits
 
