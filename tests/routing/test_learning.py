@@ -230,3 +230,33 @@ def test_coordinators_corrections_teach_the_nightly_model(
     predictor = cache.get()
     assert predictor.version == version == 2
     assert predictor.predict(new_question).actor == "region"
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@pytest.mark.django_db
+def test_routing_eval_replays_the_heldout_corpus_three_ways(
+    trained, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from routing.learning import store
+
+    with django_capture_on_commit_callbacks(execute=True):
+        model = router_model_create(result=trained)
+    store._process_cache.clear()
+    out = StringIO()
+    call_command("routing_eval", "--county", "12", stdout=out)
+    report = out.getvalue()
+    assert f"active router model v{model.version}" in report
+    n = trained.heldout_scores["n"]
+    for replay_name in ("rules only (county 12)", "model only (threshold 0.5)", "combined"):
+        assert replay_name in report
+    assert report.count(f"(n={n})") == 4
+    assert "confusion (rows: expected, columns: routed to):" in report
+    with pytest.raises(CommandError):
+        call_command("routing_eval", "--county", "99")
+    store._process_cache.clear()

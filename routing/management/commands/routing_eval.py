@@ -8,7 +8,7 @@ Prints accuracy per actor, a confusion matrix and the share sent to the front do
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from routing.learning.evaluation import (
     combined_router,
@@ -35,6 +35,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, county: str, threshold: float, **options):
+        from regions.models import County
+
+        if not County.objects.filter(code=county).exists():
+            raise CommandError(f"no county with code {county!r} (use 01-25)")
+        if not 0.0 <= threshold <= 1.0:
+            raise CommandError("the threshold is a probability between 0 and 1")
         heldout = corpus_examples("heldout")
         predictor = active_predictor()
         if predictor is None:
