@@ -1,9 +1,19 @@
-"""Health of the parts the portal needs: database, broker and the escalation sweep."""
+"""Health of the parts the portal needs: database, broker, cache and the escalation sweep.
+
+Each check answers yes or no; no exception text reaches the public page (it would tell an
+attacker host names and versions). Details go to the log.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 
 def _database_ok(connection) -> bool:
@@ -23,6 +33,23 @@ def _broker_ok() -> bool:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:
+        return False
+
+
+def _cache_ok() -> bool:
+    """Whether the shared cache answers. The portal keeps working without it (it fails open),
+    but limits, throttles and rule-change notices between processes are off meanwhile."""
+    ping = getattr(cache, "ping", None)
+    if ping is not None:  # ResilientRedisCache: its other operations never raise
+        return ping()
+    probe = f"health:probe:{uuid.uuid4().hex}"
+    try:
+        cache.set(probe, 1, timeout=10)
+        ok = cache.get(probe) == 1
+        cache.delete(probe)
+        return ok
+    except Exception:
+        log.warning("Cache health probe failed", exc_info=True)
         return False
 
 
@@ -51,7 +78,12 @@ def health_report(connection) -> dict:
     now = timezone.now()
     database = _database_ok(connection)
     sweep = _sweep_report(now) if database else {"ok": False, "stale": True}
-    checks = {"database": database, "broker": _broker_ok(), "sweep": sweep["ok"]}
+    checks = {
+        "database": database,
+        "broker": _broker_ok(),
+        "cache": _cache_ok(),
+        "sweep": sweep["ok"],
+    }
     return {
         "ok": all(checks.values()),
         "checks": checks,

@@ -8,12 +8,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from regions.models import ActorType, County, Topic
 from routing.access import company_filing_as
 from routing.intake import case_create, case_from_status_token
+from routing.limits import PublicAnonThrottle, QuestionThrottle
 from routing.serializers import (
     ActorTypeSerializer,
     CountySerializer,
@@ -29,7 +29,7 @@ class QuestionCreateApi(APIView):
     """File a question, exactly as the web form does (same validation, same service)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [QuestionThrottle]
     throttle_scope = "questions"
 
     @extend_schema(
@@ -58,7 +58,7 @@ class QuestionStatusApi(APIView):
     """The company's view of its question; the token from the status link is the credential."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [PublicAnonThrottle]
 
     @extend_schema(
         operation_id="questions_status",

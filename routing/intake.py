@@ -30,6 +30,7 @@ from routing.deadlines import case_clock_fields
 from routing.decision import Alternative, OfficeRef, RoutingDecision
 from routing.engine import Decision, QuestionFacts
 from routing.events import case_event_build, case_events_add
+from routing.limits import receipt_allowed
 from routing.models import Case, CaseReferenceCounter
 from routing.outbox import outbox_enqueue
 from routing.rules import route_question
@@ -330,6 +331,8 @@ def _record_filing(case: Case, assignment: Assignment, now: datetime) -> None:
 
 
 def _enqueue_receipt(case: Case) -> None:
+    if not receipt_allowed(case.email):
+        return  # saved and routed as usual; only the mail is held back (routing/limits.py)
     with translation.override(case.language):
         context = receipt_context(case, status_url=case_status_url(case))
         subject = " ".join(render_to_string("routing/email/receipt_subject.txt", context).split())

@@ -24,7 +24,7 @@ from routing.intake import (
     reason_for_company,
     receipt_context,
 )
-from routing.intake_rate_limit import intake_rate_limited
+from routing.limits import intake_rate_limited
 
 RECEIPTS_SESSION_KEY = "intake_receipts"
 
