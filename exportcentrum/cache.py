@@ -17,16 +17,22 @@ from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-# Short on purpose: a request must not wait long on a cache it can do without.
-DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+# Short, and no retries: a request must not wait long on a cache it can do without.
+DEFAULT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 1.0,
+    "retry": Retry(NoBackoff(), 0),
+}
 RETRY_AFTER = 2.0  # seconds without trying Redis after a failure
 WARN_EVERY = 60.0  # seconds between two warnings of the same process
 

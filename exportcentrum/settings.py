@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it sees the view's exception first: a lost database is a 503, not a traceback.
+    "exportcentrum.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "exportcentrum.urls"
