@@ -80,3 +80,11 @@ def question_payload(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def api_question_payload(**overrides) -> dict:
+    """The same question as the API takes it (JSON booleans and lists)."""
+    data = question_payload(**overrides)
+    data["consent"] = True
+    data["target_countries"] = [c for c in data["target_countries"].split(",") if c]
+    return data

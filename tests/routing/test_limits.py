@@ -16,7 +16,11 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from routing.client_ip import client_bucket, client_ip
 from routing.models import Case, OutboxMessage
-from tests.routing.intake_support import _fresh_cache, question_payload  # noqa: F401 - fixtures
+from tests.routing.intake_support import (  # noqa: F401 - fixtures
+    _fresh_cache,
+    api_question_payload,
+    question_payload,
+)
 
 FORM_URL = "/fraga/"
 API_URL = "/api/v1/questions/"
@@ -35,13 +39,6 @@ def _request(remote_addr: str, forwarded: str | None = None):
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **extra)
-
-
-def api_payload(**overrides) -> dict:
-    data = question_payload(**overrides)
-    data["consent"] = True
-    data["target_countries"] = [c for c in data["target_countries"].split(",") if c]
-    return data
 
 
 @pytest.fixture
@@ -123,7 +120,9 @@ def test_a_forged_header_per_request_does_not_defeat_the_api_throttle(
     settings.TRUSTED_PROXY_COUNT = 0
     api = APIClient()
     codes = [
-        api.post(API_URL, api_payload(), format="json", HTTP_X_FORWARDED_FOR=forged_header())
+        api.post(
+            API_URL, api_question_payload(), format="json", HTTP_X_FORWARDED_FOR=forged_header()
+        )
         for _ in range(3)
     ]
     assert [response.status_code for response in codes] == [201, 201, 429]
@@ -138,7 +137,7 @@ def test_behind_one_proxy_two_clients_have_their_own_api_throttle(
     def post(client_address: str) -> int:
         return api.post(
             API_URL,
-            api_payload(),
+            api_question_payload(),
             format="json",
             REMOTE_ADDR=PROXY,
             HTTP_X_FORWARDED_FOR=f"{forged_header()}, {client_address}",
@@ -193,7 +192,8 @@ def test_receipts_per_address_are_capped_but_every_question_is_saved(client, peo
     for _ in range(3):
         assert client.post(FORM_URL, question_payload(email=victim)).status_code == 302
         assert (
-            api.post(API_URL, api_payload(email=victim.upper()), format="json").status_code == 201
+            api.post(API_URL, api_question_payload(email=victim.upper()), format="json").status_code
+            == 201
         )
     assert Case.objects.filter(email__iexact=victim).count() == 6
     assert OutboxMessage.objects.filter(kind="receipt", to__iexact=victim).count() == 3
