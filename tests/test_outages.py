@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -104,20 +105,27 @@ def test_health_says_redis_is_down_without_details(client, db, redis_down):
 
 
 @pytest.fixture
-def database_refusing(reference_data):
-    """PostgreSQL refuses connections (a port nobody listens on) until the test ends."""
+def refuse_connections(reference_data):
+    """Call it and PostgreSQL refuses connections (a port nobody listens on) until the end."""
     require(uses_postgres(), "needs PostgreSQL")
     original_port = connection.settings_dict["PORT"]
-    connection.close()
-    connection.settings_dict["PORT"] = "1"
-    yield
+
+    def refuse() -> None:
+        connection.close()
+        connection.settings_dict["PORT"] = "1"
+
+    yield refuse
     connection.close()
     connection.settings_dict["PORT"] = original_port
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_refusing_database_gives_a_503_page_in_both_languages(client, database_refusing):
+def test_a_refusing_database_gives_a_503_page_in_both_languages(client, people, refuse_connections):
+    handler = Client()
+    handler.force_login(people.handler)
+    refuse_connections()
+
     response = client.post(FORM_URL, question_payload())
     assert response.status_code == 503
     assert response["Retry-After"]
@@ -131,6 +139,11 @@ def test_a_refusing_database_gives_a_503_page_in_both_languages(client, database
     api = APIClient().post(API_URL, api_question_payload(), format="json")
     assert api.status_code == 503
     assert "Försök igen om en stund" in api.json()["detail"]
+
+    # A signed-in handler: the session and the user are read in the view, so the same page.
+    staff = handler.get("/handlaggare/")
+    assert staff.status_code == 503
+    assert "Försök igen om en stund" in staff.content.decode()
 
 
 @pytest.mark.postgres
