@@ -91,6 +91,11 @@ def test_questions_are_saved_while_redis_is_down(client, people, settings, redis
     assert OutboxMessage.objects.filter(kind="receipt").count() == 6
 
 
+def test_health_says_the_cache_is_up_when_it_is(client, db):
+    require(os.environ.get("REDIS_URL", "").startswith("redis://"), "REDIS_URL is not set")
+    assert client.get("/health/").json()["checks"]["cache"] is True
+
+
 def test_health_says_redis_is_down_without_details(client, db, redis_down):
     response = client.get("/health/")
     body = response.json()
