@@ -143,7 +143,8 @@ def test_questions_filed_while_redis_is_killed_are_saved_and_answered_once(
     own_redis.kill()  # the queued receipts are lost with it
     during, slowest_during, mean_during = file_questions("during", same_client=True)
     assert sorted(set(during)) == [201, 302], during
-    assert slowest_during < 1.0  # publishing fails fast, no reconnect loop
+    # Publishing fails fast: with reconnect attempts each question cost 0.65 s more.
+    assert mean_during < 0.6
 
     own_redis.start()  # empty: nothing survived
     assert own_redis.queued() == 0
