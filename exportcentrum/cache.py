@@ -2,10 +2,11 @@
 
 Everything the portal keeps in the cache can be lost or skipped for a while: version stamps
 (a process keeps its own copy), rate limits and throttles (they let requests through), rate-limit
-locks. So a connection error is logged (at most once a minute per process) and the operation
-answers as if the key were absent; writes are dropped. After a failure the cache is not tried
-again for ``RETRY_AFTER`` seconds, so a Redis that hangs costs one connect timeout, not one per
-call. Errors that are not about reaching Redis (a bad key, a serialisation bug) still raise.
+locks. So a connection error is logged (at most once a minute per thread: Django keeps one
+cache object per thread) and the operation answers as if the key were absent; writes are
+dropped. After a failure the cache is not tried again for ``RETRY_AFTER`` seconds, so a Redis
+that hangs costs one connect timeout, not one per call. Errors that are not about reaching
+Redis (a bad key, a serialisation bug) still raise.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ DEFAULT_OPTIONS = {
     "retry": Retry(NoBackoff(), 0),
 }
 RETRY_AFTER = 2.0  # seconds without trying Redis after a failure
-WARN_EVERY = 60.0  # seconds between two warnings of the same process
+WARN_EVERY = 60.0  # seconds between two warnings of the same cache object
 
 
 class ResilientRedisCache(RedisCache):
