@@ -6,10 +6,14 @@ context processors, so a broken database cannot break the error page too.
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
+
+from exportcentrum.unavailable import DATABASE_UNAVAILABLE, database_unavailable_response
 
 API_PREFIX = "/api/"
 
@@ -49,4 +53,7 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    # A database lost outside a view (e.g. saving the session afterwards) is a 503 too.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request)
     return _respond(request, 500, with_request=False)

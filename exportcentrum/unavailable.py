@@ -31,7 +31,8 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     else:
-        body = loader.get_template("503.html").render({"csrf_token": get_token(request)})
+        context = {"csrf_token": get_token(request), "status_code": 503}
+        body = loader.get_template("503.html").render(context)
         response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -180,3 +180,17 @@ def test_a_connection_lost_while_filing_saves_nothing(client, reference_data, pe
     assert Case.objects.count() == 0
     assert CaseEvent.objects.count() == 0
     assert OutboxMessage.objects.count() == 0
+
+
+def test_a_database_error_outside_a_view_is_a_503_too(rf, db):
+    """E.g. saving the session after the view answered: Django's 500 handler gets it."""
+    from django.db import OperationalError
+
+    from exportcentrum.errors import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(rf.get(FORM_URL))
+    assert response.status_code == 503
+    assert "Försök igen om en stund" in response.content.decode()
