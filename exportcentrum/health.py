@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from exportcentrum.celery import app
+from routing.escalation import sweep_health
+
 log = logging.getLogger(__name__)
 
 
@@ -26,8 +29,6 @@ def _database_ok(connection) -> bool:
 
 
 def _broker_ok() -> bool:
-    from exportcentrum.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
@@ -55,8 +56,6 @@ def _cache_ok() -> bool:
 
 def _sweep_report(now) -> dict:
     """Watch the watcher: when the escalation sweep last ran, and whether that is too long ago."""
-    from routing.escalation import sweep_health
-
     try:
         health = sweep_health(now)
     except Exception:

@@ -4,12 +4,17 @@ With nothing set the portal runs on an embedded default (SQLite file, filesystem
 file-based cache) so `make run` needs no services. DATABASE_URL / REDIS_URL switch to PostgreSQL
 and Redis. DJANGO_ENV=production refuses to start without SECRET_KEY (not a placeholder),
 ALLOWED_HOSTS, PORTAL_BASE_URL, a delivering EMAIL_BACKEND and a PSEUDONYM_KEY of its own.
+
+Every setting the code reads is declared here, with its type and default: code reads
+``settings.NAME``, never ``getattr(settings, "NAME", default)`` (a second default elsewhere would
+drift from this one). A value the portal cannot use stops the start with ImproperlyConfigured.
 """
 
 from __future__ import annotations
 
 import os
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +55,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (env_str(name, default) or "").split(",") if item.strip()]
 
 
-PRODUCTION = env_str("DJANGO_ENV", "development") == "production"
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``; a misspelt value fails instead of quietly meaning the default."""
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
+
+
+DJANGO_ENV: str = env_choice("DJANGO_ENV", "development", ("development", "production"))
+PRODUCTION: bool = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 
 #: Words of keys copied from examples and defaults: production refuses a SECRET_KEY with one.
@@ -146,7 +160,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+USING_POSTGRES: bool = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not USING_POSTGRES:
     # A file, not :memory:, so a separately started Celery worker sees the test database too.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
@@ -154,7 +168,7 @@ if not USING_POSTGRES:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ---------------------------------------------------------------------------
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL: str | None = env_str("REDIS_URL")
 if REDIS_URL:
     # Fails open: with Redis down, intake still saves questions (exportcentrum/cache.py).
     CACHES = {
@@ -169,7 +183,7 @@ else:
         }
     }
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL) or "filesystem://"
+CELERY_BROKER_URL: str = env_str("CELERY_BROKER_URL", REDIS_URL) or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "celery-broker"
     for _sub in ("queue", "processed", "control"):
@@ -211,8 +225,6 @@ def _beat_schedule() -> dict[str, dict]:
 
     Fixed intervals, not local-time crontabs: DST switches neither skip nor repeat a sweep.
     """
-    from importlib import import_module
-
     schedule: dict[str, dict] = {}
     for module in ("routing.schedule", "indicators.schedule", "privacy.schedule"):
         try:
@@ -291,7 +303,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Regionalt exportcentrum <noreply@exportcentrum.se>"
 )
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", None if PRODUCTION else "http://127.0.0.1:8000")
+# Absolute links in e-mails (no request to build them from).
+PORTAL_BASE_URL: str | None = env_str(
+    "PORTAL_BASE_URL", None if PRODUCTION else "http://127.0.0.1:8000"
+)
 if PRODUCTION:
     if not PORTAL_BASE_URL:
         raise ImproperlyConfigured("Production needs PORTAL_BASE_URL (the links in e-mails).")
@@ -339,20 +354,34 @@ SPECTACULAR_SETTINGS = {
 
 # --- Domain settings ---------------------------------------------------------------------------
 # "working_day" (24 hours counting only working days) or "calendar_24h".
-DEADLINE_POLICY = env_str("DEADLINE_POLICY", "working_day")
+DEADLINE_POLICY: str = env_choice("DEADLINE_POLICY", "working_day", ("working_day", "calendar_24h"))
 # Keyed hash for pseudonymised exports; must differ from SECRET_KEY in production.
-PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", None if PRODUCTION else SECRET_KEY)
+PSEUDONYM_KEY: str | None = env_str("PSEUDONYM_KEY", None if PRODUCTION else SECRET_KEY)
 if PRODUCTION and (not PSEUDONYM_KEY or PSEUDONYM_KEY == SECRET_KEY):
     # Separate keys: rotating SECRET_KEY must not change every pseudonym in earlier exports.
     raise ImproperlyConfigured("Production needs a PSEUDONYM_KEY that differs from SECRET_KEY.")
-SWEEP_STALE_AFTER = timedelta(minutes=env_int("SWEEP_STALE_AFTER_MINUTES", 5))
+# /health/ calls the escalation sweep stale when it has not started for this long.
+SWEEP_STALE_AFTER: timedelta = timedelta(minutes=env_int("SWEEP_STALE_AFTER_MINUTES", 5))
+# Public question form: accepted submissions per IP within a window of seconds. Generous on
+# purpose: a person files a handful of questions, a spam run hundreds.
+INTAKE_RATE_LIMIT: tuple[int, int] = (
+    env_int("INTAKE_RATE_LIMIT", 10),
+    env_int("INTAKE_RATE_WINDOW_SECONDS", 600),
+)
+# Follow-up survey this long after a case is closed; the effect question months later.
+SURVEY_DELAY: timedelta = timedelta(days=env_int("SURVEY_DELAY_DAYS", 1))
+EFFECT_SURVEY_DELAY: timedelta = timedelta(days=env_int("EFFECT_SURVEY_DELAY_DAYS", 182))
+# A survey link stops working after this long.
+SURVEY_LINK_MAX_AGE: timedelta = timedelta(days=env_int("SURVEY_LINK_MAX_AGE_DAYS", 120))
+# Dashboards read an indicator snapshot younger than this, else compute and store a new one.
+SNAPSHOT_MAX_AGE: timedelta = timedelta(minutes=env_int("SNAPSHOT_MAX_AGE_MINUTES", 15))
 # How long personal data is kept (GDPR art. 5.1 e). Shown on the privacy page and in the register
 # of processing activities, applied every night by privacy.apply_retention.
-RETENTION_CLOSED_CASES_MONTHS = env_int("RETENTION_CLOSED_CASES_MONTHS", 36)
-RETENTION_SENT_MAIL_DAYS = env_int("RETENTION_SENT_MAIL_DAYS", 30)
-RETENTION_SURVEY_COMMENTS_MONTHS = env_int("RETENTION_SURVEY_COMMENTS_MONTHS", 24)
-RETENTION_ACTIVITY_PARTICIPANTS_MONTHS = env_int("RETENTION_ACTIVITY_PARTICIPANTS_MONTHS", 36)
-RETENTION_SWEEP_RUNS_DAYS = env_int("RETENTION_SWEEP_RUNS_DAYS", 90)
+RETENTION_CLOSED_CASES_MONTHS: int = env_int("RETENTION_CLOSED_CASES_MONTHS", 36)
+RETENTION_SENT_MAIL_DAYS: int = env_int("RETENTION_SENT_MAIL_DAYS", 30)
+RETENTION_SURVEY_COMMENTS_MONTHS: int = env_int("RETENTION_SURVEY_COMMENTS_MONTHS", 24)
+RETENTION_ACTIVITY_PARTICIPANTS_MONTHS: int = env_int("RETENTION_ACTIVITY_PARTICIPANTS_MONTHS", 36)
+RETENTION_SWEEP_RUNS_DAYS: int = env_int("RETENTION_SWEEP_RUNS_DAYS", 90)
 
 # --- Security (production) -------------------------------------------------------------------
 if PRODUCTION:

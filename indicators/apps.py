@@ -36,3 +36,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_register_sqlite_functions, dispatch_uid="indicators.median")
+        # What this app adds to regions' county pages (regions does not know this app).
+        from indicators import county_pages
+
+        county_pages.county_parts_register()

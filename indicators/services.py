@@ -210,15 +210,15 @@ def activity_add_participants(*, activity: Activity, companies: dict[str, str]) 
 
 
 def survey_delay() -> timedelta:
-    return getattr(settings, "SURVEY_DELAY", timedelta(days=1))
+    return settings.SURVEY_DELAY
 
 
 def effect_survey_delay() -> timedelta:
-    return getattr(settings, "EFFECT_SURVEY_DELAY", timedelta(days=182))
+    return settings.EFFECT_SURVEY_DELAY
 
 
 def survey_link_max_age() -> timedelta:
-    return getattr(settings, "SURVEY_LINK_MAX_AGE", timedelta(days=120))
+    return settings.SURVEY_LINK_MAX_AGE
 
 
 def survey_token(invitation: SurveyInvitation) -> str:

@@ -39,7 +39,7 @@ RETENTION = timedelta(days=2)
 
 
 def default_max_age() -> timedelta:
-    return getattr(settings, "SNAPSHOT_MAX_AGE", timedelta(minutes=15))
+    return settings.SNAPSHOT_MAX_AGE
 
 
 # --------------------------------------------------------------------------- payload

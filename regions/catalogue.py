@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from exportcentrum.versions import shared_version, shared_version_bump
+from regions.versions import shared_version, shared_version_bump
 
 CATALOGUE_VERSION_KEY = "regions:catalogue-version"
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from regions.catalogue import catalogue_changed
 from regions.models import (
@@ -173,8 +175,6 @@ def _region_name(county: County) -> str:
 
 
 def _slug(text: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(text).replace("-", "")
 
 
@@ -213,8 +213,6 @@ def load_demo_data() -> list[DemoLogin]:
             username=email, defaults={"email": email, "password": password_hash}
         )
         if created:
-            from allauth.account.models import EmailAddress
-
             EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from regions.models import (
     SERVICE_REVIEW_INTERVAL,
@@ -196,8 +197,6 @@ def find_centres(query: str) -> list[CentreMatch]:
     """Counties matching a postal code (whole or its first digits), a municipality, a postal
     locality or a county name. Comparisons are case-insensitive for å, ä and ö too, which
     SQLite's LIKE is not, so names are compared in Python (290 municipalities, 21 counties)."""
-    from django.utils.translation import gettext as _
-
     query = query.strip()
     matches: dict[str, CentreMatch] = {}
     counties = {c.code: c for c in export_centres_for_listing()}

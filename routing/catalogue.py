@@ -24,9 +24,46 @@ from dataclasses import dataclass
 
 from regions.catalogue import catalogue_version
 from regions.models import Actor, ExportCentre, Municipality, Office, PostalCode, Topic
+from regions.selectors import services_for_county as county_catalogue
+from routing.engine import ServiceSpec
 
 SNAPSHOT_MAX_AGE = 300.0  # seconds
+DEFAULT_FRONT_DOOR = "region"
 _MISSING = object()
+
+
+def services_for_county(county_code: str) -> list[ServiceSpec]:
+    """The county's service catalogue as the engine sees it.
+
+    One definition for the whole portal: the county page shows and its coordinators edit the
+    same rows (regions.selectors.services_for_county), so a service added there is offered to
+    the next company that asks.
+    """
+    services = county_catalogue(county_code).order_by(
+        "actor__actor_type__sort_order", "actor__name", "title"
+    )
+    return [
+        ServiceSpec(
+            service_id=s.pk,
+            actor_id=s.actor_id,
+            actor_code=s.actor.actor_type_id,
+            actor_name=s.actor.name,
+            title=s.title,
+            topics=frozenset(t.code for t in s.topics.all()),
+            url=s.url,
+        )
+        for s in services
+    ]
+
+
+def front_door_actor_type(county_code: str) -> str:
+    """The actor type that receives the county's questions when no rule picks another."""
+    code = (
+        ExportCentre.objects.filter(county_id=county_code)
+        .values_list("front_door_actor__actor_type_id", flat=True)
+        .first()
+    )
+    return code or DEFAULT_FRONT_DOOR
 
 
 @dataclass(frozen=True)
@@ -81,19 +118,15 @@ class CatalogueSnapshot:
 
     # ---------------------------------------------------------------- routing
 
-    def services(self, county_code: str) -> list:
+    def services(self, county_code: str) -> list[ServiceSpec]:
         services = self._services.get(county_code)
         if services is None:
-            from routing.rules import services_for_county
-
             services = self._services[county_code] = services_for_county(county_code)
         return services
 
     def front_door_actor_type(self, county_code: str) -> str:
         code = self._front_doors.get(county_code)
         if code is None:
-            from routing.rules import front_door_actor_type
-
             code = self._front_doors[county_code] = front_door_actor_type(county_code)
         return code
 

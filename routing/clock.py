@@ -19,6 +19,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -85,14 +86,8 @@ def calendar_version(policy: str | None = None) -> str:
 
 def _resolve_policy(policy: str | None) -> str:
     if policy is None:
-        from django.conf import settings
-
         # Read lazily: the clock is also used without configured settings (pure unit tests).
-        policy = (
-            getattr(settings, "DEADLINE_POLICY", DEFAULT_POLICY)
-            if settings.configured
-            else DEFAULT_POLICY
-        )
+        policy = settings.DEADLINE_POLICY if settings.configured else DEFAULT_POLICY
     if policy not in POLICIES:
         raise ValueError(f"unknown deadline policy {policy!r}; expected one of {POLICIES}")
     return policy

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
@@ -25,6 +26,8 @@ MAX_ATTEMPTS = 10
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=1)
 RESEND_BATCH = 500
+# Dispatched by name: the task module imports this one, never the other way round.
+SEND_TASK = "routing.send_outbox_message"
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -77,12 +80,10 @@ def outbox_dispatch_on_commit(message_ids: list[int]) -> None:
 
 def _dispatch(message_ids: list[int]) -> int:
     """Hand ids to the broker; a broker outage only delays mail (the re-send task retries)."""
-    from routing.tasks import send_outbox_message
-
     dispatched = 0
     for message_id in message_ids:
         try:
-            send_outbox_message.delay(message_id)
+            current_app.signature(SEND_TASK, args=(message_id,)).delay()
         except Exception:  # broker down: the periodic re-send will deliver it
             log.warning("Broker unavailable; outbox message %s left for re-send", message_id)
             break

@@ -16,9 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from exportcentrum.versions import shared_version, shared_version_bump
-from regions.models import County, ExportCentre
-from routing.catalogue import CatalogueSnapshot, catalogue
+from regions.models import County
+from regions.versions import shared_version, shared_version_bump
+from routing.catalogue import CatalogueSnapshot, catalogue, front_door_actor_type
 from routing.engine import (
     CompiledRules,
     Decision,
@@ -31,7 +31,6 @@ from routing.engine import (
 from routing.models import ExampleQuestion, RoutingRule, RoutingRuleChange
 
 RULES_VERSION_KEY = "routing:rules-version"
-DEFAULT_FRONT_DOOR = "region"
 CONDITION_FIELDS = (
     "topics",
     "keywords",
@@ -107,41 +106,6 @@ def compiled_rules() -> CompiledRules:
 
 
 # --------------------------------------------------------------------------- deciding
-
-
-def services_for_county(county_code: str) -> list[ServiceSpec]:
-    """The county's service catalogue as the engine sees it.
-
-    One definition for the whole portal: the county page shows and its coordinators edit the
-    same rows (regions.selectors.services_for_county), so a service added there is offered to
-    the next company that asks.
-    """
-    from regions.selectors import services_for_county as county_catalogue
-
-    services = county_catalogue(county_code).order_by(
-        "actor__actor_type__sort_order", "actor__name", "title"
-    )
-    return [
-        ServiceSpec(
-            service_id=s.pk,
-            actor_id=s.actor_id,
-            actor_code=s.actor.actor_type_id,
-            actor_name=s.actor.name,
-            title=s.title,
-            topics=frozenset(t.code for t in s.topics.all()),
-            url=s.url,
-        )
-        for s in services
-    ]
-
-
-def front_door_actor_type(county_code: str) -> str:
-    code = (
-        ExportCentre.objects.filter(county_id=county_code)
-        .values_list("front_door_actor__actor_type_id", flat=True)
-        .first()
-    )
-    return code or DEFAULT_FRONT_DOOR
 
 
 def route_question(

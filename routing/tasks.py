@@ -8,7 +8,15 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from routing.escalation import escalation_audit, escalation_sweep, national_digest
 from routing.models import WorkerPing
+from routing.outbox import (
+    MAX_ATTEMPTS,
+    SEND_TASK,
+    OutboxSendError,
+    outbox_resend_pending,
+    outbox_send,
+)
 
 
 @shared_task(name="routing.worker_ping")
@@ -24,11 +32,9 @@ def worker_ping(nonce: str, sent_at: str) -> None:
     )
 
 
-@shared_task(name="routing.send_outbox_message", bind=True, max_retries=None)
+@shared_task(name=SEND_TASK, bind=True, max_retries=None)
 def send_outbox_message(self, message_id: int) -> None:
     """Send one outbox row; on failure retry after the row's own backoff delay."""
-    from routing.outbox import MAX_ATTEMPTS, OutboxSendError, outbox_send
-
     try:
         outbox_send(message_id)
     except OutboxSendError as exc:
@@ -40,29 +46,21 @@ def send_outbox_message(self, message_id: int) -> None:
 
 @shared_task(name="routing.outbox_resend_pending")
 def outbox_resend_pending_task() -> int:
-    from routing.outbox import outbox_resend_pending
-
     return outbox_resend_pending()
 
 
 @shared_task(name="routing.escalation_sweep")
 def escalation_sweep_task() -> int:
-    from routing.escalation import escalation_sweep
-
     return escalation_sweep().pk
 
 
 @shared_task(name="routing.escalation_audit")
 def escalation_audit_task() -> int:
-    from routing.escalation import escalation_audit
-
     return escalation_audit().pk
 
 
 @shared_task(name="routing.national_digest")
 def national_digest_task() -> int | None:
-    from routing.escalation import national_digest
-
     run = national_digest()
     return run.pk if run else None
 

@@ -18,6 +18,7 @@ from stdnum.se import orgnr, personnummer
 from regions.models import Municipality
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.countries import country_code, parse_countries
+from routing.intake import QuestionData
 
 QUESTION_MAX_LENGTH = 5000
 MAX_TARGET_COUNTRIES = 20
@@ -180,10 +181,8 @@ def clean_consent(value: bool) -> bool:
     return True
 
 
-def question_data(cleaned: dict, *, org: OrgNumber, municipality: Municipality):
+def question_data(cleaned: dict, *, org: OrgNumber, municipality: Municipality) -> QuestionData:
     """The service's input from cleaned form or serializer data."""
-    from routing.intake import QuestionData
-
     return QuestionData(
         company_name=cleaned["company_name"].strip(),
         org_number=org.number,

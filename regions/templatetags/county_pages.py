@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from regions import extensions
 from regions.markdown import render_markdown
 
 register = template.Library()
@@ -22,6 +23,24 @@ FIELD_LABELS = {
     "participants": gettext_lazy("Medverkande aktörer"),
     "introduction": gettext_lazy("Introduktion"),
 }
+
+
+@register.simple_tag(takes_context=True)
+def county_parts(context, slot: str, county) -> str:
+    """Every part the higher apps registered for ``slot`` (regions.extensions), rendered like
+    an ``{% include %}``: in this page's context, with ``county`` and the part's own context."""
+    engine = context.template.engine
+    html = []
+    for part in extensions.county_parts(slot):
+        with context.push(county=county, **part.context(county)):
+            html.append(engine.get_template(part.template_name).render(context))
+    return mark_safe("".join(html))  # noqa: S308 - rendered by autoescaping templates
+
+
+@register.simple_tag
+def county_part_toc(slot: str) -> list[extensions.CountyPart]:
+    """The parts of ``slot`` that belong in the page's table of contents."""
+    return [part for part in extensions.county_parts(slot) if part.anchor and part.toc_label]
 
 
 @register.filter(name="markdown")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from exportcentrum.versions import shared_version, shared_version_bump
+from regions.versions import shared_version, shared_version_bump
 from routing.learning.model import (
     ModelIntegrityError,
     RouterPredictor,

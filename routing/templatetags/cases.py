@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from routing.clock import STOCKHOLM, is_working_day
+from routing.models import Case
 
 register = template.Library()
 
@@ -76,8 +77,6 @@ def event_label(kind: str) -> str:
 @register.filter
 def status_label(value: str) -> str:
     """Status codes in event from/to values shown as their labels; other values as they are."""
-    from routing.models import Case
-
     try:
         return str(Case.Status(value).label)
     except ValueError:
@@ -86,8 +85,6 @@ def status_label(value: str) -> str:
 
 @register.filter
 def channel_label(value: str) -> str:
-    from routing.models import Case
-
     try:
         return str(Case.Channel(value).label)
     except ValueError:
@@ -96,8 +93,6 @@ def channel_label(value: str) -> str:
 
 @register.filter
 def outcome_label(value: str) -> str:
-    from routing.models import Case
-
     try:
         return str(Case.Outcome(value).label)
     except ValueError:

@@ -258,7 +258,7 @@ def test_service_create_is_live_for_routing_and_recorded(client, catalogue, peop
 
 def test_a_service_added_here_is_offered_by_routing_as_an_alternative(client, catalogue, people):
     """The routing engine reads the same Service rows: no copy to keep in sync."""
-    from routing.rules import services_for_county as routing_services
+    from routing.catalogue import services_for_county as routing_services
 
     client.force_login(people.coordinator)
     client.post("/exportcentrum/skane/redigera/tjanster/ny/", service_post(catalogue.almi))

@@ -1,5 +1,7 @@
 """Shared version stamps in the cache, for per-process copies of rarely changing data.
 
+Lives in the lowest layer that needs it: regions stamps its catalogue, routing its rules.
+
 A process keeps compiled rules or the reference catalogue in memory and rebuilds its copy when
 the stamp differs from the one it built under. One cache read per request, no database query.
 """
