@@ -373,3 +373,16 @@ def test_history_lists_versions_and_changes_with_who_and_when(client, catalogue,
     assert "Utkast" in html and "Publicerad" in html
     assert people.coordinator.username in html and people.admin.username in html
     assert "Introduktionen publicerades" in html
+
+
+def test_the_county_pages_show_what_routing_and_indicators_add(client, catalogue, people):
+    """Registered in their AppConfig.ready (regions.extensions); regions does not name them."""
+    page = client.get("/exportcentrum/skane/").content.decode()
+    assert 'href="/fraga/?lan=skane"' in page
+    assert 'href="#activities-heading"' in page and 'id="activities-heading"' in page
+    assert page.index('id="services-heading"') < page.index('id="activities-heading"')
+    assert page.index('id="activities-heading"') < page.index('id="contact-heading"')
+    client.force_login(people.coordinator)
+    hub = client.get("/exportcentrum/skane/redigera/").content.decode()
+    assert 'id="activities-heading"' in hub
+    assert 'href="/aktiviteter/"' in hub and 'href="/aktiviteter/ny/"' in hub
