@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from indicators import services, snapshots
+
 
 @shared_task(name="indicators.survey_dispatch")
 def survey_dispatch() -> int:
     """Invite companies whose follow-up or effect survey is due (safe to run concurrently)."""
-    from indicators.services import survey_dispatch as dispatch
-
-    return dispatch()
+    return services.survey_dispatch()
 
 
 @shared_task(name="indicators.refresh_snapshots")
 def refresh_snapshots() -> int:
     """Recompute the snapshots of the preset periods (idempotent: one row per period)."""
-    from indicators.snapshots import snapshots_refresh_presets
-
-    return len(snapshots_refresh_presets())
+    return len(snapshots.snapshots_refresh_presets())

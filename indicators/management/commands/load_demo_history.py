@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.demo import load_demo_history
 from regions.models import ExportCentre
 
 
@@ -10,8 +11,6 @@ class Command(BaseCommand):
     help = "A year of demo cases, surveys, activities and tests for every county (never in prod)."
 
     def handle(self, *args, **options):
-        from indicators.demo import load_demo_history
-
         if settings.PRODUCTION:
             raise CommandError(
                 "Demo history is never loaded in production (DJANGO_ENV=production)."
