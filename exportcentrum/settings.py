@@ -21,7 +21,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR: Path = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 
@@ -65,7 +65,7 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 DJANGO_ENV: str = env_choice("DJANGO_ENV", "development", ("development", "production"))
 PRODUCTION: bool = DJANGO_ENV == "production"
-DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+DEBUG: bool = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 
 #: Words of keys copied from examples and defaults: production refuses a SECRET_KEY with one.
 PLACEHOLDER_KEY_MARKERS = ("change-me", "changeme", "insecure", "placeholder", "secret-key")
@@ -73,8 +73,8 @@ PLACEHOLDER_KEY_MARKERS = ("change-me", "changeme", "insecure", "placeholder", "
 UNDELIVERED_EMAIL_BACKENDS = ("console", "filebased", "locmem", "dummy")
 
 if PRODUCTION:
-    SECRET_KEY = env_str("SECRET_KEY")
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    SECRET_KEY: str = env_str("SECRET_KEY") or ""
+    ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS")
     if not SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("Production needs SECRET_KEY (at least 50 characters).")
     if any(marker in SECRET_KEY.lower() for marker in PLACEHOLDER_KEY_MARKERS):
@@ -85,10 +85,10 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 else:
     # Development only: a fixed key so sessions survive restarts of `make run`.
-    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)  # noqa: S105
-    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+    SECRET_KEY: str = env_str("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)  # noqa: S105
+    ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS: list[str] = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -294,13 +294,13 @@ STORAGES = {
 }
 
 # --- E-mail ----------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_BACKEND: str = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 # A hung SMTP server must not hold a worker (or a request) for ever; the outbox retries.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-DEFAULT_FROM_EMAIL = env_str(
+EMAIL_TIMEOUT: int = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_FILE_PATH: str = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST: str = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT: int = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL: str = env_str(
     "DEFAULT_FROM_EMAIL", "Regionalt exportcentrum <noreply@exportcentrum.se>"
 )
 # Absolute links in e-mails (no request to build them from).
@@ -322,7 +322,7 @@ if PRODUCTION:
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # same rule, should allauth read it itself
 # Questions accepted through the form per client: (count, window in seconds).
-INTAKE_RATE_LIMIT = (
+INTAKE_RATE_LIMIT: tuple[int, int] = (
     env_int("INTAKE_RATE_LIMIT_COUNT", 10),
     env_int("INTAKE_RATE_LIMIT_SECONDS", 600),
 )
@@ -362,12 +362,6 @@ if PRODUCTION and (not PSEUDONYM_KEY or PSEUDONYM_KEY == SECRET_KEY):
     raise ImproperlyConfigured("Production needs a PSEUDONYM_KEY that differs from SECRET_KEY.")
 # /health/ calls the escalation sweep stale when it has not started for this long.
 SWEEP_STALE_AFTER: timedelta = timedelta(minutes=env_int("SWEEP_STALE_AFTER_MINUTES", 5))
-# Public question form: accepted submissions per IP within a window of seconds. Generous on
-# purpose: a person files a handful of questions, a spam run hundreds.
-INTAKE_RATE_LIMIT: tuple[int, int] = (
-    env_int("INTAKE_RATE_LIMIT", 10),
-    env_int("INTAKE_RATE_WINDOW_SECONDS", 600),
-)
 # Follow-up survey this long after a case is closed; the effect question months later.
 SURVEY_DELAY: timedelta = timedelta(days=env_int("SURVEY_DELAY_DAYS", 1))
 EFFECT_SURVEY_DELAY: timedelta = timedelta(days=env_int("EFFECT_SURVEY_DELAY_DAYS", 182))
