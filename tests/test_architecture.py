@@ -1,8 +1,9 @@
-"""The arrows run one way: regions ← routing ← indicators, the project package on top.
+"""The arrows run one way: regions ← routing ← indicators ← privacy | evaluation, the project
+package on top.
 
 Python imports are checked by import-linter's contracts in pyproject.toml (the same run as
-`lint-imports` in CI). Templates are not Python, so a separate check keeps regions' templates
-from naming a tag library, URL or template of the apps above it.
+`lint-imports` in CI). Templates are not Python, so a separate check keeps each app's templates
+from naming a tag library, URL or template of an app above it (or beside it).
 """
 
 from __future__ import annotations
@@ -13,11 +14,23 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from django.template.backends.django import get_installed_libraries
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-HIGHER_APPS = ("routing", "indicators")
+# An app's layer; apps on the same layer do not know each other. The shared templates/ directory
+# belongs to the project package on top.
+LAYERS = {"regions": 0, "routing": 1, "indicators": 2, "privacy": 3, "evaluation": 3}
+
+
+def apps_above(app: str) -> frozenset[str]:
+    return frozenset(
+        other
+        for other, layer in LAYERS.items()
+        if layer > LAYERS[app] or (layer == LAYERS[app] and other != app)
+    )
+
 
 LOAD_TAG = re.compile(r"{%\s*load\s+(.+?)\s*%}")
 URL_TAG = re.compile(r"""{%\s*url\s+["']([^"']+)["']""")
@@ -55,28 +68,27 @@ def _url_names_by_app(patterns, enclosing_app: str = "") -> dict[str, str]:
             names.update(_url_names_by_app(pattern.url_patterns, enclosing))
         elif isinstance(pattern, URLPattern) and pattern.name:
             app = enclosing_app
-            if app not in HIGHER_APPS:
+            if app not in LAYERS:
                 app = _module_app(pattern.callback.__module__)
             names[pattern.name] = app
     return names
 
 
-def wrong_way_references(template: str) -> list[str]:
-    """What a regions template names of routing or indicators: tag libraries, URLs, templates."""
+def wrong_way_references(template: str, app: str) -> list[str]:
+    """What a template of ``app`` names of the apps above it: tag libraries, URLs, templates."""
+    above = apps_above(app)
     libraries = {name: _module_app(module) for name, module in get_installed_libraries().items()}
     url_names = _url_names_by_app(get_resolver().url_patterns)
     found = []
     for load in LOAD_TAG.findall(template):
         tokens = load.split()
         names = tokens[-1:] if "from" in tokens else tokens
-        found += [f"{{% load {n} %}}" for n in names if libraries.get(n) in HIGHER_APPS]
-    found += [
-        f"{{% url '{n}' %}}" for n in URL_TAG.findall(template) if url_names.get(n) in HIGHER_APPS
-    ]
+        found += [f"{{% load {n} %}}" for n in names if libraries.get(n) in above]
+    found += [f"{{% url '{n}' %}}" for n in URL_TAG.findall(template) if url_names.get(n) in above]
     found += [
         f"template {name}"
         for name in TEMPLATE_TAG.findall(template)
-        if _module_app(name.replace("/", ".")) in HIGHER_APPS
+        if _module_app(name.replace("/", ".")) in above
     ]
     return found
 
@@ -87,7 +99,7 @@ def test_the_check_sees_each_kind_of_wrong_way_reference():
         "{% url 'question-form' %}{% url 'activity-list' %}{% url 'centre-list' %}"
         '{% include "indicators/_upcoming_activities.html" %}{% include "regions/_field.html" %}'
     )
-    assert wrong_way_references(template) == [
+    assert wrong_way_references(template, "regions") == [
         "{% load indicator_tags %}",
         "{% load cases %}",
         "{% url 'question-form' %}",
@@ -96,11 +108,13 @@ def test_the_check_sees_each_kind_of_wrong_way_reference():
     ]
 
 
-def test_regions_templates_do_not_name_routing_or_indicators():
-    """regions offers extension points (regions.extensions) instead of naming higher apps."""
+@pytest.mark.parametrize("app", sorted(LAYERS))
+def test_templates_do_not_name_the_apps_above(app):
+    """A lower app offers extension points (e.g. regions.extensions) instead of naming a higher
+    one: no {% load %} of its tags, no {% url %} of its pages, no include of its templates."""
     problems = {
         str(path.relative_to(ROOT)): refs
-        for path in sorted((ROOT / "regions" / "templates").rglob("*.html"))
-        if (refs := wrong_way_references(path.read_text()))
+        for path in sorted((ROOT / app / "templates").rglob("*.html"))
+        if (refs := wrong_way_references(path.read_text(), app))
     }
     assert problems == {}

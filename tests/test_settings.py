@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("exportcentrum", "regions", "routing", "indicators", "bench")
+APPS = ("exportcentrum", "regions", "routing", "indicators", "privacy", "evaluation", "bench")
 # getattr(settings, "NAME", default) or hasattr(settings, …): a second default for a setting.
 SETTINGS_FALLBACK = re.compile(r"\b(getattr|hasattr)\(\s*settings\s*,")
 
