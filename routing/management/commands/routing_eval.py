@@ -48,7 +48,7 @@ class Command(BaseCommand):
             predictor = RouterPredictor(train(training_examples(with_history=False)).payload)
         else:
             self.stdout.write(f"active router model v{predictor.version}")
-        from routing.rules import front_door_actor_type
+        from routing.catalogue import front_door_actor_type
 
         front_door = front_door_actor_type(county)
         for result in (
