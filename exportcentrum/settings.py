@@ -319,7 +319,7 @@ if PRODUCTION:
 # How many reverse proxies of ours sit in front of the web process. Each appends the address it
 # received from to X-Forwarded-For; the client is read that many entries from the right. 0: the
 # header is ignored (anyone can send it) and REMOTE_ADDR is the client.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_COUNT: int = env_int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # same rule, should allauth read it itself
 # Questions accepted through the form per client: (count, window in seconds).
 INTAKE_RATE_LIMIT: tuple[int, int] = (
@@ -327,7 +327,7 @@ INTAKE_RATE_LIMIT: tuple[int, int] = (
     env_int("INTAKE_RATE_LIMIT_SECONDS", 600),
 )
 # Receipt mails to one address per hour; further questions are saved without a receipt.
-RECEIPT_LIMIT_PER_HOUR = env_int("RECEIPT_LIMIT_PER_HOUR", 5)
+RECEIPT_LIMIT_PER_HOUR: int = env_int("RECEIPT_LIMIT_PER_HOUR", 5)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
