@@ -10,9 +10,11 @@ from rest_framework.views import APIView
 
 from indicators import definitions as d
 from indicators.access import dashboard_access, indicator_county
+from indicators.measures import Indicator
 from indicators.periods import period_from_dates, period_problem
 from indicators.selectors import default_period
 from indicators.snapshots import snapshot_for
+from indicators.values import Share
 
 
 class IndicatorQuerySerializer(serializers.Serializer):
@@ -57,7 +59,7 @@ class IndicatorResultSerializer(serializers.Serializer):
     indicators = IndicatorValueSerializer(many=True)
 
 
-def _item(ind: d.Indicator, value) -> dict:
+def _item(ind: Indicator, value) -> dict:
     item = {
         "key": ind.key,
         "label": str(ind.label),
@@ -69,7 +71,7 @@ def _item(ind: d.Indicator, value) -> dict:
         "too_few_answers": False,
         "goal": ind.goal,
     }
-    if isinstance(value, d.Share):
+    if isinstance(value, Share):
         item.update(
             value=None if value.ratio is None else round(value.ratio, 4),
             too_few_answers=value.too_few,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class _SqliteMedian:
     """MEDIAN aggregate for the SQLite development database (PostgreSQL has PERCENTILE_CONT).
 
-    SQLite has no median; registering it keeps indicators.definitions.Median a database
+    SQLite has no median; registering it keeps indicators.sql.Median a database
     aggregate on both backends.
     """
 

@@ -18,6 +18,7 @@ from indicators.maps import MapCounty, legend, render_map
 from indicators.selectors import ACTOR_INDICATORS, case_workload, counties
 from indicators.snapshots import SnapshotData, snapshot_for
 from indicators.templatetags.indicator_tags import format_value
+from indicators.values import GROUP_LABELS, Group, Period, Share
 
 COMPARISON = (
     d.cases_received,
@@ -33,7 +34,7 @@ def _sort_key(row: dict, key: str):
     if key == "name":
         return (0, row["county"].name)
     value = row["values"][key]
-    if isinstance(value, d.Share):
+    if isinstance(value, Share):
         value = value.ratio
     # Missing values sort last in either direction.
     return (1, 0) if value is None else (0, value)
@@ -102,10 +103,10 @@ def trend_charts(snapshot: SnapshotData, county_code: str | None, where: str) ->
 def indicator_sections(values: dict) -> list[dict]:
     """All indicators grouped as in the government's report: mandatory, voluntary, outcome."""
     sections = []
-    for group in d.Group:
+    for group in Group:
         sections.append(
             {
-                "label": d.GROUP_LABELS[group],
+                "label": GROUP_LABELS[group],
                 "rows": [
                     {"indicator": ind, "value": values[ind.key]}
                     for ind in d.INDICATORS
@@ -124,7 +125,7 @@ def computed_at(snapshot: SnapshotData) -> dict:
     return {"computed_at": snapshot.computed_at}
 
 
-def national_dashboard(period: d.Period, sort: str) -> dict:
+def national_dashboard(period: Period, sort: str) -> dict:
     snapshot = snapshot_for(period)
     rows, sort = comparison_rows(snapshot, sort, county_url)
     national = snapshot.values(None)
@@ -155,7 +156,7 @@ def national_dashboard(period: d.Period, sort: str) -> dict:
     }
 
 
-def county_dashboard(viewer, county, period: d.Period, *, sort: str | None = None) -> dict:
+def county_dashboard(viewer, county, period: Period, *, sort: str | None = None) -> dict:
     """The detail of ``county`` (the caller has checked ``viewer`` may see it); with ``sort``
     also every county's headline figures for the comparison table."""
     snapshot = snapshot_for(period)

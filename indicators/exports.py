@@ -24,17 +24,19 @@ from openpyxl.styles import Font
 
 from indicators import definitions as d
 from indicators.access import activities_visible_to
+from indicators.measures import Indicator
 from indicators.models import ActivityParticipant, SurveyResponse
 from indicators.snapshots import SnapshotData, snapshot_for
+from indicators.values import Period, Unit
 from regions.models import County
 from routing.models import Case
 
 NATIONAL_CODE = "00"
 
 
-def _cell_values(ind: d.Indicator, value) -> list:
+def _cell_values(ind: Indicator, value) -> list:
     """One or two cells: shares are a percentage plus the base (denominator)."""
-    if ind.unit == d.Unit.SHARE:
+    if ind.unit == Unit.SHARE:
         if value is None:
             return ["", ""]
         if value.too_few:
@@ -47,7 +49,7 @@ def indicator_headers() -> list[str]:
     headers = [_("Länskod"), _("Län"), _("Från och med"), _("Till och med")]
     for ind in d.INDICATORS:
         label = str(ind.label)
-        if ind.unit == d.Unit.SHARE:
+        if ind.unit == Unit.SHARE:
             headers += [f"{label} (%)", f"{label} – " + _("underlag (antal)")]
         else:
             headers.append(label)
@@ -55,7 +57,7 @@ def indicator_headers() -> list[str]:
 
 
 def indicator_rows(
-    county_codes: list[str] | None, period: d.Period, snapshot: SnapshotData | None = None
+    county_codes: list[str] | None, period: Period, snapshot: SnapshotData | None = None
 ) -> list[list]:
     """Rows per county (``None``: every county plus the whole country first), from the period's
     snapshot; only the counties asked for leave it."""
@@ -71,14 +73,14 @@ def indicator_rows(
     return rows
 
 
-def _row(code: str, name: str, period: d.Period, values: dict) -> list:
+def _row(code: str, name: str, period: Period, values: dict) -> list:
     row: list = [code, name, period.start.isoformat(), period.end.isoformat()]
     for ind in d.INDICATORS:
         row += _cell_values(ind, values[ind.key])
     return row
 
 
-def indicators_csv(county_codes: list[str] | None, period: d.Period) -> bytes:
+def indicators_csv(county_codes: list[str] | None, period: Period) -> bytes:
     # Semicolons and a BOM: what Swedish Excel opens correctly with a double click.
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -87,7 +89,7 @@ def indicators_csv(county_codes: list[str] | None, period: d.Period) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def indicators_xlsx(county_codes: list[str] | None, period: d.Period) -> bytes:
+def indicators_xlsx(county_codes: list[str] | None, period: Period) -> bytes:
     snapshot = snapshot_for(period)
     workbook = Workbook()
     sheet = workbook.active
@@ -252,7 +254,7 @@ def panel_csv_stream(cases, participants) -> Iterable[str]:
         yield writer.writerow(row)
 
 
-def panel_sources(viewer, county_code: str | None, period: d.Period):
+def panel_sources(viewer, county_code: str | None, period: Period):
     """Scoped querysets for the panel (cases via visible_to, activities via the same scope)."""
     cases = Case.objects.visible_to(viewer).filter(
         created_at__gte=period.start_at, created_at__lt=period.end_at

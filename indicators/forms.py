@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from indicators import definitions as d
 from indicators.models import Activity, SurveyResponse
 from indicators.periods import period_from_dates, period_problem
 from indicators.selectors import PRESETS, default_period, period_for_preset
+from indicators.values import Period
 from regions.models import Actor, ActorType, County, Topic
 
 PRESET_LABELS = {
@@ -55,7 +55,7 @@ class PeriodForm(forms.Form):
             data["period"] = period_from_dates(start, end)
         return data
 
-    def period(self) -> d.Period:
+    def period(self) -> Period:
         """The chosen period, or the default when the form is unbound or invalid."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data["period"]

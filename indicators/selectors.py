@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from indicators import definitions as d
 from indicators.access import mystery_tests_visible_to
+from indicators.evaluation import compute_by_actor
+from indicators.values import Period, Share
 from regions.models import Actor, ActorType, County
 from routing.models import Case
 
@@ -19,21 +21,21 @@ from routing.models import Case
 PRESETS = ("this_year", "last_year", "last_12_months")
 
 
-def period_for_preset(preset: str, today: date | None = None) -> d.Period:
+def period_for_preset(preset: str, today: date | None = None) -> Period:
     today = today or timezone.localdate()
     if preset == "this_year":
-        return d.Period(date(today.year, 1, 1), today)
+        return Period(date(today.year, 1, 1), today)
     if preset == "last_year":
-        return d.Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
+        return Period(date(today.year - 1, 1, 1), date(today.year - 1, 12, 31))
     if preset == "last_12_months":
         start = today.replace(day=1)
         for _ in range(11):
             start = (start - timedelta(days=1)).replace(day=1)
-        return d.Period(start, today)
+        return Period(start, today)
     raise ValueError(preset)
 
 
-def default_period() -> d.Period:
+def default_period() -> Period:
     return period_for_preset("last_12_months")
 
 
@@ -67,10 +69,10 @@ ACTOR_INDICATORS = (
 TREND_INDICATORS = (d.first_contact_in_time, d.cases_received)
 
 
-def actor_breakdown(county_code: str | None, period: d.Period) -> list[dict]:
+def actor_breakdown(county_code: str | None, period: Period) -> list[dict]:
     """Rows per actor (in a county) or per actor type (nationally), one query per row set."""
     by_type = county_code is None
-    columns = d.compute_by_actor(
+    columns = compute_by_actor(
         ACTOR_INDICATORS, county_code, period.start, period.end, by_type=by_type
     )
     return actor_rows(columns, period, actor_names(columns, by_type=by_type))
@@ -83,7 +85,7 @@ def actor_names(*columns: dict[str, dict], by_type: bool) -> dict:
     return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
 
 
-def actor_rows(columns: dict[str, dict], period: d.Period, names: dict) -> list[dict]:
+def actor_rows(columns: dict[str, dict], period: Period, names: dict) -> list[dict]:
     """``{key: {actor: value}}`` as sorted table rows (most cases first, unassigned last)."""
     keys = set().union(*(values.keys() for values in columns.values()))
     rows = []
@@ -147,7 +149,7 @@ def mystery_report(viewer) -> dict:
     }
 
     def finish(row):
-        share = d.Share(row["success"], row["decided"])
+        share = Share(row["success"], row["decided"])
         return {**row, "share": share, "baselines": _vs_baselines(share)}
 
     total = finish(qs.order_by().aggregate(**aggregates))
@@ -167,7 +169,7 @@ def mystery_report(viewer) -> dict:
     return {"total": total, "by_county": by_county, "by_actor": by_actor, "baselines": BASELINES}
 
 
-def _vs_baselines(share: d.Share) -> list[float | None]:
+def _vs_baselines(share: Share) -> list[float | None]:
     """Difference in percentage points against each baseline year."""
     if share.ratio is None:
         return [None for _ in BASELINES]

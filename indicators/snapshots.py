@@ -21,6 +21,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from indicators import definitions as d
+from indicators.evaluation import (
+    compute_all,
+    compute_by_actor,
+    compute_by_county,
+    compute_by_county_actor,
+    compute_by_county_month,
+    compute_by_month,
+)
 from indicators.models import IndicatorSnapshot
 from indicators.selectors import (
     ACTOR_INDICATORS,
@@ -31,6 +39,8 @@ from indicators.selectors import (
     counties,
     period_for_preset,
 )
+from indicators.sql import reporting_queries
+from indicators.values import Period, value_from_json, value_to_json
 
 PAYLOAD_VERSION = 1
 #: Snapshots not refreshed for this long are deleted by the refresh task (old custom ranges,
@@ -46,12 +56,12 @@ def default_max_age() -> timedelta:
 
 
 def _values(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: d.value_to_json(value) for key, value in values.items()}
+    return {key: value_to_json(value) for key, value in values.items()}
 
 
 def _monthly(columns: dict[str, dict[date, Any]]) -> dict[str, dict[str, Any]]:
     return {
-        key: {month.isoformat(): d.value_to_json(v) for month, v in values.items()}
+        key: {month.isoformat(): value_to_json(v) for month, v in values.items()}
         for key, values in columns.items()
     }
 
@@ -60,19 +70,19 @@ def _actors(rows: list[dict]) -> list[dict]:
     return [{"name": row["name"], "values": _values(row["values"])} for row in rows]
 
 
-def compute_payload(period: d.Period) -> dict[str, Any]:
+def compute_payload(period: Period) -> dict[str, Any]:
     """Everything the dashboards, exports and API show for ``period``, for all counties and the
     country, with the existing definitions (a fixed number of grouped queries)."""
     codes = [c.code for c in counties()]
-    with d.reporting_queries():
-        national = d.compute_all(None, period.start, period.end)
-        per_county = d.compute_by_county(codes, period.start, period.end)
-        national_months = d.compute_by_month(TREND_INDICATORS, None, period.start, period.end)
-        county_months = d.compute_by_county_month(TREND_INDICATORS, period.start, period.end)
-        type_columns = d.compute_by_actor(
+    with reporting_queries():
+        national = compute_all(None, period.start, period.end)
+        per_county = compute_by_county(codes, period.start, period.end)
+        national_months = compute_by_month(TREND_INDICATORS, None, period.start, period.end)
+        county_months = compute_by_county_month(TREND_INDICATORS, period.start, period.end)
+        type_columns = compute_by_actor(
             ACTOR_INDICATORS, None, period.start, period.end, by_type=True
         )
-        county_actor_columns = d.compute_by_county_actor(ACTOR_INDICATORS, period.start, period.end)
+        county_actor_columns = compute_by_county_actor(ACTOR_INDICATORS, period.start, period.end)
         type_names = actor_names(type_columns, by_type=True)
         names = actor_names(*county_actor_columns.values(), by_type=False)
     empty_months = {ind.key: {} for ind in TREND_INDICATORS}
@@ -94,14 +104,14 @@ def compute_payload(period: d.Period) -> dict[str, Any]:
 class SnapshotData:
     """A snapshot's payload read back as indicator values. ``county=None`` is the country."""
 
-    period: d.Period
+    period: Period
     computed_at: datetime
     payload: dict[str, Any]
 
     @classmethod
     def of(cls, snapshot: IndicatorSnapshot) -> SnapshotData:
         return cls(
-            d.Period(snapshot.period_start, snapshot.period_end),
+            Period(snapshot.period_start, snapshot.period_end),
             snapshot.computed_at,
             snapshot.payload,
         )
@@ -114,7 +124,7 @@ class SnapshotData:
             stored = self.payload["counties"].get(county)
             if stored is None:
                 return {ind.key: ind.empty(self.period) for ind in d.INDICATORS}
-        return {key: d.value_from_json(value) for key, value in stored.items()}
+        return {key: value_from_json(value) for key, value in stored.items()}
 
     def monthly(self, county: str | None) -> dict[str, dict[date, Any]]:
         """``{key: {month: value}}`` of the trend indicators, as ``compute_by_month``."""
@@ -124,7 +134,7 @@ class SnapshotData:
             stored = self.payload["county_monthly"].get(county, {})
         return {
             ind.key: {
-                date.fromisoformat(month): d.value_from_json(value)
+                date.fromisoformat(month): value_from_json(value)
                 for month, value in stored.get(ind.key, {}).items()
             }
             for ind in TREND_INDICATORS
@@ -139,7 +149,7 @@ class SnapshotData:
         return [
             {
                 "name": row["name"],
-                "values": {k: d.value_from_json(v) for k, v in row["values"].items()},
+                "values": {k: value_from_json(v) for k, v in row["values"].items()},
             }
             for row in stored
         ]
@@ -148,7 +158,7 @@ class SnapshotData:
 # --------------------------------------------------------------------------- services
 
 
-def snapshot_refresh(period: d.Period) -> IndicatorSnapshot:
+def snapshot_refresh(period: Period) -> IndicatorSnapshot:
     """Compute every figure of ``period`` now and store it (replacing an older snapshot).
 
     Safe to run concurrently for the same period: the unique period makes the last writer win,
@@ -169,7 +179,7 @@ def snapshot_refresh(period: d.Period) -> IndicatorSnapshot:
     return snapshot
 
 
-def snapshot_for(period: d.Period, *, max_age: timedelta | None = None) -> SnapshotData:
+def snapshot_for(period: Period, *, max_age: timedelta | None = None) -> SnapshotData:
     """The figures of ``period``: a snapshot younger than ``max_age`` (default
     ``settings.SNAPSHOT_MAX_AGE``, 15 minutes), else computed now, stored and returned."""
     age = default_max_age() if max_age is None else max_age
@@ -186,9 +196,9 @@ def snapshot_for(period: d.Period, *, max_age: timedelta | None = None) -> Snaps
     return SnapshotData.of(snapshot)
 
 
-def preset_periods(today: date | None = None) -> list[d.Period]:
+def preset_periods(today: date | None = None) -> list[Period]:
     """The periods the period picker offers (deduplicated, in picker order)."""
-    periods: list[d.Period] = []
+    periods: list[Period] = []
     for preset in PRESETS:
         period = period_for_preset(preset, today)
         if period not in periods:

@@ -6,7 +6,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from indicators.definitions import Share, Unit
+from indicators.values import Share, Unit
 
 register = template.Library()
 

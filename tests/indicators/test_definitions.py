@@ -12,7 +12,16 @@ import pytest
 import time_machine
 
 from indicators import definitions as d
+from indicators.evaluation import (
+    compute_all,
+    compute_by_actor,
+    compute_by_county,
+    compute_by_county_month,
+    compute_by_month,
+)
 from indicators.models import Activity
+from indicators.values import Share
+from tests.indicators.evaluate import value
 from tests.indicators.factories import (
     ActivityFactory,
     CaseFactory,
@@ -151,34 +160,34 @@ EXPECTED = [
 
 @pytest.mark.parametrize(("ind", "skane", "dalarna", "country"), EXPECTED, ids=lambda v: str(v))
 def test_count_indicators(march, ind, skane, dalarna, country):
-    assert ind("12", *MARCH) == skane
-    assert ind("20", *MARCH) == dalarna
-    assert ind(None, *MARCH) == country
+    assert value(ind, "12", *MARCH) == skane
+    assert value(ind, "20", *MARCH) == dalarna
+    assert value(ind, None, *MARCH) == country
 
 
 def test_headline_share_denominator(march):
-    skane = d.first_contact_in_time("12", *MARCH)
+    skane = value(d.first_contact_in_time, "12", *MARCH)
     # c1 and c4 in time; c2 late; c3 missed (deadline passed without contact).
     assert (skane.numerator, skane.denominator) == (2, 4)
     assert skane.percent == 50.0
     # The case filed 31 Mar 15:00 still has time until 1 Apr 15:00: not in the denominator.
-    dalarna = d.first_contact_in_time("20", *MARCH)
+    dalarna = value(d.first_contact_in_time, "20", *MARCH)
     assert (dalarna.numerator, dalarna.denominator) == (2, 2)
-    country = d.first_contact_in_time(None, *MARCH)
+    country = value(d.first_contact_in_time, None, *MARCH)
     assert (country.numerator, country.denominator) == (4, 6)
 
 
 def test_headline_counts_the_waiting_case_once_its_deadline_passes(march):
     with time_machine.travel(local(2026, 4, 1, 15, 1), tick=False):
-        dalarna = d.first_contact_in_time("20", *MARCH)
+        dalarna = value(d.first_contact_in_time, "20", *MARCH)
     assert (dalarna.numerator, dalarna.denominator) == (2, 3)
 
 
 def test_median_hours_to_first_contact(march):
-    assert d.median_hours_to_first_contact("12", *MARCH) == 7.5  # 4, 7.5, 48
-    assert d.median_hours_to_first_contact("20", *MARCH) == 1.5  # 1, 2
-    assert d.median_hours_to_first_contact(None, *MARCH) == 4.0  # 1, 2, 4, 7.5, 48
-    assert d.median_hours_to_first_contact("01", *MARCH) is None
+    assert value(d.median_hours_to_first_contact, "12", *MARCH) == 7.5  # 4, 7.5, 48
+    assert value(d.median_hours_to_first_contact, "20", *MARCH) == 1.5  # 1, 2
+    assert value(d.median_hours_to_first_contact, None, *MARCH) == 4.0  # 1, 2, 4, 7.5, 48
+    assert value(d.median_hours_to_first_contact, "01", *MARCH) is None
 
 
 def test_page_visits_sum_the_days_of_the_period_per_county(march):
@@ -193,23 +202,44 @@ def test_page_visits_sum_the_days_of_the_period_per_county(march):
             CountyPageVisit(county_id="20", day=first, count=3),
         ]
     )
-    assert d.county_page_visits("12", *MARCH) == 12  # 5 + 7; the day after is outside
-    assert d.county_page_visits("20", *MARCH) == 3
-    assert d.county_page_visits(None, *MARCH) == 15
+    assert value(d.county_page_visits, "12", *MARCH) == 12  # 5 + 7; the day after is outside
+    assert value(d.county_page_visits, "20", *MARCH) == 3
+    assert value(d.county_page_visits, None, *MARCH) == 15
 
 
 def test_grouped_evaluation_agrees_with_single_calls(march):
-    values = d.compute_by_county(["12", "20", "01"], *MARCH)
+    values = compute_by_county(["12", "20", "01"], *MARCH)
     for ind in d.INDICATORS:
         for code in ("12", "20", "01"):
-            assert values[code][ind.key] == ind(code, *MARCH), (ind.key, code)
+            assert values[code][ind.key] == value(ind, code, *MARCH), (ind.key, code)
+
+
+def test_batched_totals_agree_with_each_indicator_alone(march):
+    # Indicators over the same rows share one query; each aggregate must still see its own rows.
+    together = compute_all("12", *MARCH)
+    for ind in d.INDICATORS:
+        assert together[ind.key] == value(ind, "12", *MARCH), ind.key
 
 
 def test_by_month_uses_stockholm_months(march):
-    months = d.cases_received.by_month("12", date(2026, 2, 1), date(2026, 4, 30))
-    assert months == {date(2026, 2, 1): 1, date(2026, 3, 1): 4, date(2026, 4, 1): 1}
-    share = d.first_contact_in_time.by_month(None, *MARCH)[date(2026, 3, 1)]
-    assert (share.numerator, share.denominator) == (4, 6)
+    months = compute_by_month([d.cases_received], "12", date(2026, 2, 1), date(2026, 4, 30))
+    assert months[d.cases_received.key] == {
+        date(2026, 2, 1): 1,
+        date(2026, 3, 1): 4,
+        date(2026, 4, 1): 1,
+    }
+    share = compute_by_month([d.first_contact_in_time], None, *MARCH)
+    march_share = share[d.first_contact_in_time.key][date(2026, 3, 1)]
+    assert (march_share.numerator, march_share.denominator) == (4, 6)
+
+
+def test_by_county_month_splits_each_county(march):
+    per_county = compute_by_county_month([d.cases_received], date(2026, 2, 1), date(2026, 4, 30))
+    assert per_county["12"][d.cases_received.key] == {
+        date(2026, 2, 1): 1,
+        date(2026, 3, 1): 4,
+        date(2026, 4, 1): 1,
+    }
 
 
 def test_by_actor(march, people):
@@ -217,8 +247,10 @@ def test_by_actor(march, people):
 
     actor = people.skane_almi_office.actor
     Case.objects.filter(org_number__in=[A, B]).update(assigned_actor=actor)
-    per_actor = d.cases_received.by_actor("12", *MARCH)
+    per_actor = compute_by_actor([d.cases_received], "12", *MARCH)[d.cases_received.key]
     assert per_actor == {actor.pk: 2, None: 2}  # c1, c2 | c3 (A2), c4
+    by_type = compute_by_actor([d.cases_received], "12", *MARCH, by_type=True)
+    assert by_type[d.cases_received.key] == {actor.actor_type_id: 2, None: 2}
 
 
 @pytest.fixture
@@ -248,27 +280,28 @@ def surveyed(db, frozen, people):
 
 
 def test_survey_shares(surveyed):
-    right = d.survey_right_actor_in_time("12", *MARCH)
+    right = value(d.survey_right_actor_in_time, "12", *MARCH)
     assert (right.numerator, right.denominator, right.percent) == (3, 5, 60.0)
-    helped = d.survey_got_help("12", *MARCH)
+    helped = value(d.survey_got_help, "12", *MARCH)
     assert (helped.numerator, helped.denominator) == (3, 5)  # "delvis" is not "ja"
-    went_on = d.survey_went_on_to_export("12", *MARCH)
+    went_on = value(d.survey_went_on_to_export, "12", *MARCH)
     assert (went_on.numerator, went_on.denominator) == (3, 5)
-    rate = d.survey_response_rate("12", *MARCH)
+    rate = value(d.survey_response_rate, "12", *MARCH)
     assert (rate.numerator, rate.denominator, rate.percent) == (5, 6, 83.3)
 
 
 def test_survey_shares_with_fewer_than_five_answers_have_no_percentage(surveyed):
-    right = d.survey_right_actor_in_time("20", *MARCH)
+    right = value(d.survey_right_actor_in_time, "20", *MARCH)
     assert right.too_few
     assert right.ratio is None
     assert right.percent is None
     # Nationally there are 9 answers: shown.
-    assert d.survey_right_actor_in_time(None, *MARCH).percent == pytest.approx(7 / 9 * 100, 0.01)
+    national = value(d.survey_right_actor_in_time, None, *MARCH)
+    assert national.percent == pytest.approx(7 / 9 * 100, 0.01)
 
 
 def test_share_formatting_rules():
-    assert d.Share(0, 0).ratio is None
-    assert d.Share(4, 4, min_answers=5).too_few
-    assert not d.Share(5, 5, min_answers=5).too_few
-    assert d.Share(2, 3, answers=5, min_answers=5).percent == 66.7
+    assert Share(0, 0).ratio is None
+    assert Share(4, 4, min_answers=5).too_few
+    assert not Share(5, 5, min_answers=5).too_few
+    assert Share(2, 3, answers=5, min_answers=5).percent == 66.7

@@ -10,6 +10,7 @@ from indicators import definitions as d
 from indicators.models import MysteryShopperTest
 from regions.models import ActorType
 from routing.models import Case
+from tests.indicators.evaluate import value
 from tests.indicators.factories import local
 
 
@@ -40,7 +41,7 @@ def test_national_creates_test_question_that_looks_like_a_case(client, people, f
     assert case.original_deadline_at == local(2026, 3, 3, 10)
     assert case.org_number == "5560360793"
     # Never in indicators.
-    assert d.cases_received("12", case.created_at.date(), case.created_at.date()) == 0
+    assert value(d.cases_received, "12", case.created_at.date(), case.created_at.date()) == 0
 
 
 @pytest.mark.parametrize("who", ["coordinator", "handler", "company"])

@@ -15,11 +15,12 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from indicators import definitions as d
+from indicators.evaluation import compute_all, compute_by_month
 from indicators.models import IndicatorSnapshot
 from indicators.selectors import TREND_INDICATORS, actor_breakdown, counties
 from indicators.snapshots import SnapshotData, preset_periods, snapshot_for, snapshot_refresh
 from indicators.tasks import refresh_snapshots
+from indicators.values import Period, Share, value_from_json, value_to_json
 from tests.indicators.factories import (
     ActivityFactory,
     CaseFactory,
@@ -30,7 +31,7 @@ from tests.indicators.factories import (
 )
 
 NOW = local(2026, 4, 1, 8)
-PERIOD = d.Period(date(2026, 2, 1), date(2026, 3, 31))
+PERIOD = Period(date(2026, 2, 1), date(2026, 3, 31))
 QUERY = {"from": "2026-02-01", "to": "2026-03-31"}
 
 
@@ -86,7 +87,7 @@ def data(db, frozen, people):
     return people
 
 
-def stored(period: d.Period = PERIOD) -> SnapshotData:
+def stored(period: Period = PERIOD) -> SnapshotData:
     """The snapshot as read back from the database (JSON round trip included)."""
     return SnapshotData.of(
         IndicatorSnapshot.objects.get(period_start=period.start, period_end=period.end)
@@ -112,22 +113,22 @@ def test_snapshot_equals_the_live_computation(data):
     snap = stored()
     start, end = PERIOD.start, PERIOD.end
 
-    national = d.compute_all(None, start, end)
+    national = compute_all(None, start, end)
     assert snap.values(None) == national
     # The fixture exercises every kind of value: counts, a median, a share and a suppressed one.
     assert national["cases_received"] == 8
     assert isinstance(national["median_hours_to_first_contact"], float)
     skane = snap.values("12")
-    assert skane["survey_right_actor_in_time"] == d.Share(4, 6, min_answers=5)
+    assert skane["survey_right_actor_in_time"] == Share(4, 6, min_answers=5)
     assert snap.values("20")["survey_right_actor_in_time"].too_few
 
     for county in counties():
-        assert snap.values(county.code) == d.compute_all(county.code, start, end), county.code
-        assert snap.monthly(county.code) == d.compute_by_month(
+        assert snap.values(county.code) == compute_all(county.code, start, end), county.code
+        assert snap.monthly(county.code) == compute_by_month(
             TREND_INDICATORS, county.code, start, end
         ), county.code
         assert snap.actors(county.code) == actor_breakdown(county.code, PERIOD), county.code
-    assert snap.monthly(None) == d.compute_by_month(TREND_INDICATORS, None, start, end)
+    assert snap.monthly(None) == compute_by_month(TREND_INDICATORS, None, start, end)
     assert set(snap.monthly("12")["cases_received"]) == {date(2026, 2, 1), date(2026, 3, 1)}
     assert snap.actors(None) == actor_breakdown(None, PERIOD)
     assert len(snap.actors("12")) == 3  # two actors and "not assigned"
@@ -140,13 +141,13 @@ def test_values_survive_json():
         7,
         12.5,
         Decimal("1.50"),
-        d.Share(3, 4),
-        d.Share(2, 2, min_answers=5),
-        d.Share(1, 9, answers=1, min_answers=5),
+        Share(3, 4),
+        Share(2, 2, min_answers=5),
+        Share(1, 9, answers=1, min_answers=5),
     ):
-        back = d.value_from_json(d.value_to_json(value))
+        back = value_from_json(value_to_json(value))
         assert back == value and type(back) is type(value)
-    assert d.value_from_json(d.value_to_json(d.Share(2, 2, min_answers=5))).too_few
+    assert value_from_json(value_to_json(Share(2, 2, min_answers=5))).too_few
 
 
 def test_pages_render_the_same_from_a_stored_snapshot(client, data):
@@ -206,10 +207,10 @@ def test_max_age_comes_from_settings(data, settings):
 
 
 def test_custom_period_is_computed_and_stored_on_first_use(data):
-    custom = d.Period(date(2026, 3, 1), date(2026, 3, 15))
+    custom = Period(date(2026, 3, 1), date(2026, 3, 15))
     assert not IndicatorSnapshot.objects.exists()
     snap = snapshot_for(custom)
-    assert snap.values(None) == d.compute_all(None, custom.start, custom.end)
+    assert snap.values(None) == compute_all(None, custom.start, custom.end)
     assert IndicatorSnapshot.objects.filter(period_start=custom.start).count() == 1
 
 
@@ -286,6 +287,6 @@ def test_coordinator_gets_no_other_countys_detail_from_the_snapshot(client, data
     assert [r[0] for r in rows[1:]] == ["12"]
     # Their dashboard: own detail (actors of Skåne), other counties only in the headline table.
     context = get(client, user, reverse("coordinator-dashboard"), **QUERY).context
-    assert context["values"] == d.compute_all("12", PERIOD.start, PERIOD.end)
+    assert context["values"] == compute_all("12", PERIOD.start, PERIOD.end)
     assert context["actors"] == actor_breakdown("12", PERIOD)
     assert {ind.key for ind in context["comparison"]} == set(context["rows"][0]["values"])
