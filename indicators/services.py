@@ -12,9 +12,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.se import orgnr, personnummer
 
@@ -28,7 +27,7 @@ from indicators.models import (
 from regions.models import Actor, ActorType, County, Topic
 from routing.intake import QuestionData, case_create
 from routing.models import Case
-from routing.outbox import outbox_enqueue
+from routing.outbox import outbox_enqueue_templated
 
 MAX_IMPORT_ROWS = 5000
 SURVEY_SALT = "indicators.survey"
@@ -289,16 +288,10 @@ def survey_dispatch(*, now: datetime | None = None) -> int:
 def _enqueue_survey_email(invitation: SurveyInvitation) -> None:
     case = invitation.case
     context = {"case": case, "url": survey_url(invitation), "kind": invitation.kind}
-    base = f"indicators/email/survey_{invitation.kind}"
-    with translation.override(invitation.language):
-        subject = render_to_string(f"{base}_subject.txt", context).strip()
-        body_text = render_to_string(f"{base}_body.txt", context)
-        body_html = render_to_string(f"{base}_body.html", context)
-    outbox_enqueue(
+    outbox_enqueue_templated(
+        template_base=f"indicators/email/survey_{invitation.kind}",
+        context=context,
         to=case.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         language=invitation.language,
         kind=f"survey_{invitation.kind}",
         case=case,

@@ -21,15 +21,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from regions.models import Office, StaffProfile
 from routing.clock import STOCKHOLM, staff_notification_time
 from routing.clock import _fmt_local as format_local
-from routing.models import Case, CaseEvent, EscalationRecord, OutboxMessage, SweepRun
-from routing.outbox import outbox_dispatch_on_commit
+from routing.models import Case, CaseEvent, EscalationRecord, SweepRun
+from routing.outbox import email_render, outbox_write
 
 log = logging.getLogger(__name__)
 
@@ -214,26 +213,18 @@ def _queue_digests(digests: dict[str, _Digest], now: datetime) -> int:
     """One outbox row per recipient, held until working hours, in the sweep's transaction."""
     if not digests:
         return 0
-    send_after = staff_notification_time(now)
-    messages = []
-    with translation.override("sv"):
-        for address, digest in sorted(digests.items()):
-            context = {"reminders": digest.reminders, "overdue": digest.overdue, "now": now}
-            messages.append(
-                OutboxMessage(
-                    to=address,
-                    subject=render_to_string("routing/email/staff_digest.subject.txt", context),
-                    body_text=render_to_string("routing/email/staff_digest.txt", context),
-                    body_html=render_to_string("routing/email/staff_digest.html", context),
-                    language="sv",
-                    kind="staff_digest",
-                    created_at=now,
-                    send_after=send_after,
-                )
-            )
-    created = OutboxMessage.objects.bulk_create(messages)
-    if send_after <= timezone.now():
-        outbox_dispatch_on_commit([m.pk for m in created if m.pk])
+    messages = [
+        (
+            address,
+            email_render(
+                "routing/email/staff_digest",
+                {"reminders": digest.reminders, "overdue": digest.overdue, "now": now},
+                language="sv",
+            ),
+        )
+        for address, digest in sorted(digests.items())
+    ]
+    created = outbox_write(messages, language="sv", kind="staff_digest", now=now, staff=True)
     return len(created)
 
 
@@ -288,27 +279,13 @@ def national_digest(now: datetime | None = None) -> SweepRun | None:
                 "now": now,
                 "overview_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("national-overdue"),
             }
-            with translation.override("sv"):
-                subject = render_to_string(
-                    "routing/email/staff_national_digest.subject.txt", context
-                )
-                text = render_to_string("routing/email/staff_national_digest.txt", context)
-                html = render_to_string("routing/email/staff_national_digest.html", context)
-            messages = OutboxMessage.objects.bulk_create(
-                [
-                    OutboxMessage(
-                        to=address,
-                        subject=" ".join(subject.split())[:300],
-                        body_text=text,
-                        body_html=html,
-                        kind="national_digest",
-                        created_at=now,
-                        send_after=now,
-                    )
-                    for address in recipients
-                ]
+            email = email_render("routing/email/staff_national_digest", context, language="sv")
+            messages = outbox_write(
+                [(address, email) for address in recipients],
+                language="sv",
+                kind="national_digest",
+                now=now,
             )
-            outbox_dispatch_on_commit([m.pk for m in messages if m.pk])
         run.notifications = len(messages)
         run.finished_at = timezone.now()
         run.save(update_fields=["notifications", "finished_at"])

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from routing.engine import Decision, QuestionFacts
 from routing.events import case_event_build, case_events_add
 from routing.limits import receipt_allowed
 from routing.models import Case, CaseReferenceCounter
-from routing.outbox import outbox_enqueue
+from routing.outbox import outbox_enqueue_templated
 from routing.rules import route_question
 
 STATUS_SALT = "case-status"
@@ -333,16 +332,12 @@ def _record_filing(case: Case, assignment: Assignment, now: datetime) -> None:
 def _enqueue_receipt(case: Case) -> None:
     if not receipt_allowed(case.email):
         return  # saved and routed as usual; only the mail is held back (routing/limits.py)
-    with translation.override(case.language):
+    with translation.override(case.language):  # the context formats the deadline in it
         context = receipt_context(case, status_url=case_status_url(case))
-        subject = " ".join(render_to_string("routing/email/receipt_subject.txt", context).split())
-        body_text = render_to_string("routing/email/receipt.txt", context)
-        body_html = render_to_string("routing/email/receipt.html", context)
-    outbox_enqueue(
+    outbox_enqueue_templated(
+        template_base="routing/email/receipt",
+        context=context,
         to=case.email,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         language=case.language,
         kind="receipt",
         case=case,

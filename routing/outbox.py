@@ -9,13 +9,18 @@ when the next attempt is due.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from routing.clock import staff_notification_time
 from routing.models import Case, OutboxMessage
@@ -35,6 +40,121 @@ def retry_delay(attempts: int) -> timedelta:
     return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
 
 
+#: ``OutboxMessage.subject``'s length.
+SUBJECT_MAX_LENGTH = 300
+# A line break followed by "Name:" is a header someone tried to smuggle into the message.
+_SMUGGLED_HEADER = re.compile(r"[\r\n]\s*[A-Za-z0-9-]+\s*:")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class UnsafeHeader(ValueError):
+    """A subject or address that would add or break mail headers; nothing was written."""
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """Subject, plain text and HTML of one e-mail, ready for the outbox."""
+
+    subject: str
+    body_text: str
+    body_html: str = ""
+
+
+def clean_subject(subject: str) -> str:
+    """One line: runs of whitespace, line breaks included, become one space.
+
+    Subject templates end in a newline, and Django's mail refuses (``BadHeaderError``) a
+    subject with a line break, so an unnormalised subject never leaves the outbox. A line
+    break followed by ``Name:`` is an attempt to add a header and is refused instead.
+    """
+    if _SMUGGLED_HEADER.search(subject.strip()) or _CONTROL.search(subject):
+        raise UnsafeHeader(f"unsafe e-mail subject {subject[:80]!r}")
+    return " ".join(subject.split())[:SUBJECT_MAX_LENGTH]
+
+
+def clean_address(address: str) -> str:
+    """One address, no line breaks, control characters or address lists."""
+    address = address.strip()
+    if not address or _CONTROL.search(address) or any(c in address for c in "\r\n,;"):
+        raise UnsafeHeader(f"unsafe e-mail address {address[:80]!r}")
+    return address
+
+
+def email_render(template_base: str, context: dict[str, Any], *, language: str) -> RenderedEmail:
+    """Render ``<base>_subject.txt``, ``<base>.txt`` and ``<base>.html`` in ``language``."""
+    with translation.override(language):
+        return RenderedEmail(
+            subject=clean_subject(render_to_string(f"{template_base}_subject.txt", context)),
+            body_text=render_to_string(f"{template_base}.txt", context),
+            body_html=render_to_string(f"{template_base}.html", context),
+        )
+
+
+def outbox_write(
+    messages: Iterable[tuple[str, RenderedEmail]],
+    *,
+    language: str,
+    kind: str,
+    case: Case | None = None,
+    now: datetime | None = None,
+    send_after: datetime | None = None,
+    staff: bool = False,
+) -> list[OutboxMessage]:
+    """Write ``(address, e-mail)`` rows in the caller's transaction; hand them to a worker once
+    committed. Every outbox row is written here, so every subject is clean.
+
+    ``staff=True`` holds the messages until working hours (``clock.staff_notification_time``).
+    If the broker is down the rows stay pending and the periodic re-send picks them up.
+    Raises ``UnsafeHeader`` (before writing anything) for an unsafe subject or address.
+    """
+    now = now or timezone.now()
+    send_after = send_after or now
+    if staff:
+        send_after = staff_notification_time(send_after)
+    rows = [
+        OutboxMessage(
+            to=clean_address(address),
+            subject=clean_subject(email.subject),
+            body_text=email.body_text,
+            body_html=email.body_html,
+            language=language,
+            kind=kind,
+            case=case,
+            created_at=now,
+            send_after=send_after,
+        )
+        for address, email in messages
+    ]
+    created = OutboxMessage.objects.bulk_create(rows) if rows else []
+    if send_after <= timezone.now():
+        outbox_dispatch_on_commit([message.pk for message in created if message.pk])
+    return created
+
+
+def outbox_enqueue_templated(
+    *,
+    template_base: str,
+    context: dict[str, Any],
+    to: str,
+    language: str,
+    kind: str,
+    case: Case | None = None,
+    send_after: datetime | None = None,
+    staff: bool = False,
+) -> OutboxMessage:
+    """Render the e-mail ``template_base`` (see ``email_render``) in ``language`` and queue it."""
+    email = email_render(template_base, context, language=language)
+    [message] = outbox_write(
+        [(to, email)],
+        language=language,
+        kind=kind,
+        case=case,
+        send_after=send_after,
+        staff=staff,
+    )
+    return message
+
+
 def outbox_enqueue(
     *,
     to: str,
@@ -47,28 +167,15 @@ def outbox_enqueue(
     send_after: datetime | None = None,
     staff: bool = False,
 ) -> OutboxMessage:
-    """Write the message in the caller's transaction; hand it to a worker once committed.
-
-    ``staff=True`` holds the message until working hours (``clock.staff_notification_time``).
-    If the broker is down the row stays pending and the periodic re-send picks it up.
-    """
-    now = timezone.now()
-    send_after = send_after or now
-    if staff:
-        send_after = staff_notification_time(send_after)
-    message = OutboxMessage.objects.create(
-        to=to,
-        subject=" ".join(subject.split())[:300],
-        body_text=body_text,
-        body_html=body_html,
+    """Queue one already-written e-mail (prefer ``outbox_enqueue_templated``)."""
+    [message] = outbox_write(
+        [(to, RenderedEmail(subject, body_text, body_html))],
         language=language,
         kind=kind,
         case=case,
-        created_at=now,
         send_after=send_after,
+        staff=staff,
     )
-    if message.send_after <= now:
-        outbox_dispatch_on_commit([message.pk])
     return message
 
 

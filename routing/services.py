@@ -14,9 +14,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Office, StaffProfile
@@ -25,7 +24,7 @@ from routing.deadlines import case_clock_fields
 from routing.decision import Override
 from routing.events import case_event_add
 from routing.models import Case, CaseEvent
-from routing.outbox import outbox_enqueue
+from routing.outbox import UnsafeHeader, outbox_enqueue_templated
 
 S = Case.Status
 
@@ -245,17 +244,15 @@ def case_refer(*, case: Case, user, office: Office, reason: str) -> Case:
         },
     )
     if office.email:
-        context = {"case": locked, "reason": reason, "url": _case_url(locked)}
-        with translation.override("sv"):
-            outbox_enqueue(
-                to=office.email,
-                subject=render_to_string("routing/email/staff_referral.subject.txt", context),
-                body_text=render_to_string("routing/email/staff_referral.txt", context),
-                body_html=render_to_string("routing/email/staff_referral.html", context),
-                kind="staff_referral",
-                case=locked,
-                staff=True,
-            )
+        outbox_enqueue_templated(
+            template_base="routing/email/staff_referral",
+            context={"case": locked, "reason": reason, "url": _case_url(locked)},
+            to=office.email,
+            language="sv",
+            kind="staff_referral",
+            case=locked,
+            staff=True,
+        )
     _sync(case, locked)
     return case
 
@@ -449,18 +446,17 @@ def case_email_company(*, case: Case, user, subject: str, body: str) -> CaseEven
         "sender_name": _user_label(user),
         "office": profile.office if profile and profile.office_id else locked.office,
     }
-    with translation.override(locked.language or settings.LANGUAGE_CODE):
-        text = render_to_string("routing/email/staff_message_to_company.txt", context)
-        html = render_to_string("routing/email/staff_message_to_company.html", context)
-    message = outbox_enqueue(
-        to=locked.email,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        language=locked.language or "sv",
-        kind="company_message",
-        case=locked,
-    )
+    try:
+        message = outbox_enqueue_templated(
+            template_base="routing/email/staff_message_to_company",
+            context=context,
+            to=locked.email,
+            language=locked.language or settings.LANGUAGE_CODE,
+            kind="company_message",
+            case=locked,
+        )
+    except UnsafeHeader as exc:
+        raise CaseActionError(_("Ämnet får bara vara en rad.")) from exc
     return case_event_add(
         case=locked,
         kind="email_company",

@@ -95,6 +95,8 @@ def test_level_two_notifies_the_county_coordinators_in_one_digest(offices):
     assert all(case.reference in body for case in cases)
     assert other.reference not in body
     assert OutboxMessage.objects.filter(to="samordnare.dalarna@example.se").count() == 1
+    # The subject template ends in a newline; stored unnormalised, sending raised BadHeaderError.
+    assert coordinator_mail.get().subject == "5 försenade ärenden i länet"
     # The escalated cases top the coordinator's overdue list.
     fresh_overdue = make_case(
         office=offices.skane_almi_office, submitted_at=SUBMITTED - timedelta(days=7)

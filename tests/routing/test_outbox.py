@@ -15,7 +15,10 @@ from routing.models import OutboxMessage
 from routing.outbox import (
     MAX_ATTEMPTS,
     OutboxSendError,
+    UnsafeHeader,
+    email_render,
     outbox_enqueue,
+    outbox_enqueue_templated,
     outbox_resend_pending,
     outbox_send,
     retry_delay,
@@ -39,13 +42,13 @@ def dead_smtp(settings):
 
 
 def enqueue(**kwargs) -> OutboxMessage:
-    return outbox_enqueue(
-        to="foretag@example.se",
-        subject="Tack för din fråga",
-        body_text="Vi hör av oss.",
-        kind="receipt",
-        **kwargs,
-    )
+    fields = {
+        "to": "foretag@example.se",
+        "subject": "Tack för din fråga",
+        "body_text": "Vi hör av oss.",
+        "kind": "receipt",
+    }
+    return outbox_enqueue(**fields | kwargs)
 
 
 def test_row_is_written_in_the_callers_transaction_and_dispatched_after_commit(
@@ -129,3 +132,52 @@ def test_task_retries_then_the_periodic_resend_delivers(
     message.refresh_from_db()
     assert (message.state, message.attempts) == ("sent", 2)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("subject", "stored"),
+    [
+        ("2 försenade ärenden i länet\n", "2 försenade ärenden i länet"),  # a subject template
+        ("Påminnelse\r\n", "Påminnelse"),
+        ("  Ett ärende\n  väntar  på kontakt ", "Ett ärende väntar på kontakt"),
+    ],
+)
+def test_subjects_are_stored_and_sent_as_one_line(db, frozen, subject, stored):
+    message = enqueue(subject=subject)
+    assert message.subject == stored
+    # Django's mail refuses a subject with a line break (BadHeaderError): this one is sent.
+    assert outbox_send(message.pk) is True
+    assert mail.outbox[0].subject == stored
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    [
+        {"subject": "Hej\r\nBcc: alla@example.com"},
+        {"subject": "Hej\nX-Priority: 1"},
+        {"subject": "Hej\x00"},
+        {"to": "foretag@example.se\r\nBcc: alla@example.com"},
+        {"to": "foretag@example.se, alla@example.com"},
+    ],
+)
+def test_header_injection_is_refused_and_nothing_is_written(db, frozen, unsafe):
+    with pytest.raises(UnsafeHeader):
+        enqueue(**unsafe)
+    assert not OutboxMessage.objects.exists()
+
+
+def test_templated_mail_renders_subject_text_and_html_in_the_recipients_language(db, frozen):
+    context = {"reminders": [{"reference": "REC-2026-000001"}], "overdue": [], "now": NOW}
+    swedish = email_render("routing/email/staff_digest", context, language="sv")
+    english = email_render("routing/email/staff_digest", context, language="en")
+    assert swedish.subject == "Påminnelse: ett ärende väntar på första kontakt"
+    assert english.subject == "Reminder: a case is waiting for first contact"
+    assert swedish.body_text and swedish.body_html.lstrip().startswith("<")
+    message = outbox_enqueue_templated(
+        template_base="routing/email/staff_digest",
+        context=context,
+        to="handlaggare@example.se",
+        language="en",
+        kind="staff_digest",
+    )
+    assert (message.subject, message.language) == (english.subject, "en")

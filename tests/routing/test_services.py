@@ -274,6 +274,21 @@ def test_email_to_company_goes_through_the_outbox_and_is_visible_history(people,
     assert case.first_contact_at is None
 
 
+def test_email_to_company_keeps_the_subject_on_one_line(people, case):
+    services.case_email_company(
+        case=case, user=people.handler, subject="Om er fråga & mer", body="Hej."
+    )
+    assert OutboxMessage.objects.get(kind="company_message").subject == "Om er fråga & mer"
+    with pytest.raises(CaseActionError):
+        services.case_email_company(
+            case=case,
+            user=people.handler,
+            subject="Om er fråga\r\nBcc: alla@example.com",
+            body="Hej.",
+        )
+    assert OutboxMessage.objects.filter(kind="company_message").count() == 1
+
+
 def test_notes_are_internal_and_national_staff_may_only_note(people, case):
     event = services.case_add_note(case=case, user=people.national, text="Följs upp.")
     assert event.internal is True
