@@ -41,9 +41,9 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench.management.commands.seed_volume import DUE_PREFIX, PREFIX
     from exportcentrum.celery import app
     from routing.escalation import due_cases, escalation_sweep
-    from routing.management.commands.seed_volume import DUE_PREFIX, PREFIX
     from routing.models import Case
 
     if connection.vendor != "postgresql":

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "privacy",
     "evaluation",
 ]
+if not PRODUCTION:
+    INSTALLED_APPS.append("bench")  # benchmark seeders: bulk fake data, never in production
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,16 +1,13 @@
-"""load_demo_history: realistic, idempotent, refuses production; seed_activities."""
+"""load_demo_history: realistic, idempotent, refuses production."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from indicators import definitions as d
-from indicators.demo import BENCH_TITLE
-from indicators.models import Activity, ActivityParticipant, MysteryShopperTest
+from indicators.models import MysteryShopperTest
 from regions.demo import load_demo_data
 from routing.models import Case
 from tests.indicators.evaluate import value
@@ -34,7 +31,6 @@ def test_demo_history_is_realistic_and_idempotent(demo):
 
 
 def _year():
-    from django.utils import timezone
 
     today = timezone.localdate()
     return today.replace(year=today.year - 1), today
@@ -49,16 +45,3 @@ def test_demo_history_refuses_production(demo, settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo_history")
-
-
-def test_seed_activities(db):
-    call_command("seed_activities", participations=1234)
-    assert ActivityParticipant.objects.count() == 1234
-    activities = Activity.objects.filter(title=BENCH_TITLE)
-    assert activities.count() == 124  # ten companies each, the last one four
-    assert activities.values("county_id").distinct().count() > 15
-    assert not activities.filter(date__gt=timezone.localdate()).exists()
-    per_activity = Counter(ActivityParticipant.objects.values_list("activity_id", flat=True))
-    assert sorted(set(per_activity.values())) == [4, 10]
-    call_command("seed_activities", participations=10, clear=True)
-    assert ActivityParticipant.objects.count() == 10

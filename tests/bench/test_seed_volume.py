@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from bench.management.commands import seed_volume
 from routing.deadlines import case_clock_fields
 from routing.escalation import due_cases
-from routing.management.commands import seed_volume
 from routing.models import Case
 
 
@@ -104,3 +104,11 @@ def test_large_inserts_rebuild_every_index(db, monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+@pytest.mark.parametrize("command", ["seed_volume", "seed_activities"])
+def test_benchmark_seeders_refuse_production(db, settings, command):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command(command, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not _seeded().exists()

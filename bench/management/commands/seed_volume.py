@@ -31,7 +31,8 @@ import random
 import time
 from datetime import datetime, timedelta
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -170,6 +171,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20260601)
 
     def handle(self, *args, **o):
+        if settings.PRODUCTION:
+            raise CommandError("Benchmark data is never seeded in production.")
         self.rng = random.Random(o["seed"] + Case.objects.count())  # noqa: S311
         self.now = timezone.now()
         if o["reset"]:
