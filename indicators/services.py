@@ -12,7 +12,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.se import orgnr, personnummer
@@ -24,6 +23,7 @@ from indicators.models import (
     SurveyInvitation,
     SurveyResponse,
 )
+from regions.links import absolute_reverse
 from regions.models import Actor, ActorType, County, Topic
 from routing.intake import QuestionData, case_create
 from routing.models import Case
@@ -238,9 +238,7 @@ def survey_invitation_from_token(token: str) -> SurveyInvitation | None:
 
 
 def survey_url(invitation: SurveyInvitation) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-        "survey-answer", args=[survey_token(invitation)]
-    )
+    return absolute_reverse("survey-answer", survey_token(invitation))
 
 
 def _due_cases(kind: str, now: datetime):

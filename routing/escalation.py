@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
+from regions.links import absolute_reverse
 from regions.models import Office, StaffProfile
 from routing.clock import STOCKHOLM, staff_notification_time
 from routing.clock import _fmt_local as format_local
@@ -75,7 +75,7 @@ class _Digest:
 
 
 def case_url(reference: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("case-detail", args=[reference])
+    return absolute_reverse("case-detail", reference)
 
 
 def _prepare_rows(escalated: dict[int, list[dict]]) -> None:
@@ -277,7 +277,7 @@ def national_digest(now: datetime | None = None) -> SweepRun | None:
             context = {
                 "cases": [{"case": case, "url": case_url(case.reference)} for case in cases],
                 "now": now,
-                "overview_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("national-overdue"),
+                "overview_url": absolute_reverse("national-overdue"),
             }
             email = email_render("routing/email/staff_national_digest", context, language="sv")
             messages = outbox_write(

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from regions.links import absolute_url
 from regions.models import Municipality, Topic
 from routing.assignment import Assignment, assign
 from routing.catalogue import CatalogueSnapshot, catalogue
@@ -145,7 +145,7 @@ def case_status_path(case: Case) -> str:
 
 
 def case_status_url(case: Case) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + case_status_path(case)
+    return absolute_url(case_status_path(case))
 
 
 # --------------------------------------------------------------------------- presentation

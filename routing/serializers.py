@@ -172,11 +172,9 @@ class QuestionReceiptSerializer(serializers.Serializer):
         return [reason] if reason else []
 
     def get_status_url(self, case: Case) -> str:
-        from routing.intake import case_status_path
+        from routing.intake import case_status_url
 
-        request = self.context.get("request")
-        path = case_status_path(case)
-        return request.build_absolute_uri(path) if request else path
+        return case_status_url(case)
 
 
 class HistoryItemSerializer(serializers.Serializer):

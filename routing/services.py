@@ -14,10 +14,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from regions.links import absolute_reverse
 from regions.models import Office, StaffProfile
 from routing.access import case_actions_for
 from routing.deadlines import case_clock_fields
@@ -469,4 +469,4 @@ def case_email_company(*, case: Case, user, subject: str, body: str) -> CaseEven
 
 
 def _case_url(case: Case) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("case-detail", args=[case.reference])
+    return absolute_reverse("case-detail", case.reference)

@@ -17,7 +17,7 @@ from routing.forms import QuestionForm
 from routing.intake import (
     case_create,
     case_from_status_token,
-    case_status_path,
+    case_status_url,
     format_deadline,
     public_event_value,
     public_events,
@@ -129,7 +129,7 @@ def county_preview(request: HttpRequest) -> JsonResponse:
 def question_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     """Shown right after filing, to the browser session that filed it (or its company user)."""
     case = receipt_case(request.scope, request.session.get(RECEIPTS_SESSION_KEY, []), reference)
-    context = receipt_context(case, status_url=request.build_absolute_uri(case_status_path(case)))
+    context = receipt_context(case, status_url=case_status_url(case))
     return render(request, "routing/intake/receipt.html", context)
 
 

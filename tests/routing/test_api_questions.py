@@ -33,7 +33,8 @@ def api() -> APIClient:
     return APIClient()
 
 
-def test_201_has_every_documented_field(api, people, catalogue):
+def test_201_has_every_documented_field(api, people, catalogue, settings):
+    settings.PORTAL_BASE_URL = "https://exportcentrum.example/"
     response = api.post(URL, payload(), format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -60,8 +61,10 @@ def test_201_has_every_documented_field(api, people, catalogue):
     # One plain sentence for the company, no scoring internals.
     [reason] = body["explanation"]
     assert reason.startswith("Frågan gick till Almi Företagspartner") and "poäng" not in reason
-    assert body["status_url"].startswith("http://testserver/fraga/status/")
-    assert OutboxMessage.objects.filter(case=case, state="pending").count() == 1
+    # The same link as in the receipt mail: on the portal's address, not the request's host.
+    assert body["status_url"].startswith("https://exportcentrum.example/fraga/status/")
+    receipt = OutboxMessage.objects.get(case=case, state="pending")
+    assert body["status_url"] in receipt.body_text
 
 
 def test_201_minimal_payload_and_english_explanation(api, people):
