@@ -1,10 +1,82 @@
-"""Append-only case history."""
+"""Append-only case history: the kinds of event, their labels, and the writers.
+
+``EVENT_LABELS`` is the one table of what each kind of event is called, in the staff history and
+on the company's status page (where the label is followed by the event's ``to_value``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from routing.models import Case, CaseEvent
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    TRIAGE = "triage"
+    ASSIGNED = "assigned"
+    HANDLER_ASSIGNED = "handler_assigned"
+    CLAIMED = "claimed"
+    FIRST_CONTACT = "first_contact"
+    REFERRAL_ACKNOWLEDGED = "referral_acknowledged"
+    STATUS_CHANGED = "status_changed"
+    REFERRED = "referred"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    REASSIGNED = "reassigned"
+    ROUTING_OVERRIDDEN = "routing_overridden"
+    NOTE = "note"
+    EMAIL_COMPANY = "email_company"
+    ESCALATED = "escalated"
+    DEADLINE_RECOMPUTED = "deadline_recomputed"
+
+
+@dataclass(frozen=True)
+class EventLabel:
+    staff: Promise
+    #: How the company's status page words it, when that differs (only public events).
+    company: Promise | None = None
+
+
+EVENT_LABELS: dict[EventKind, EventLabel] = {
+    EventKind.CREATED: EventLabel(_("Frågan kom in"), _("Frågan togs emot")),
+    EventKind.TRIAGE: EventLabel(
+        _("Till länets samordning för bedömning"),
+        _("Frågan skickades till länets samordning för bedömning"),
+    ),
+    EventKind.ASSIGNED: EventLabel(_("Tilldelat kontor"), _("Frågan skickades till")),
+    EventKind.HANDLER_ASSIGNED: EventLabel(_("Tilldelad handläggare")),
+    EventKind.CLAIMED: EventLabel(_("Tog ärendet")),
+    EventKind.FIRST_CONTACT: EventLabel(_("Första kontakt")),
+    EventKind.REFERRAL_ACKNOWLEDGED: EventLabel(_("Mottagande kontor har kontaktat företaget")),
+    EventKind.STATUS_CHANGED: EventLabel(_("Status ändrad"), _("Ny status")),
+    EventKind.REFERRED: EventLabel(_("Hänvisat till annan aktör"), _("Hänvisad till")),
+    EventKind.CLOSED: EventLabel(_("Avslutat"), _("Ärendet avslutades")),
+    EventKind.REOPENED: EventLabel(_("Öppnat igen")),
+    EventKind.REASSIGNED: EventLabel(_("Omfördelat")),
+    EventKind.ROUTING_OVERRIDDEN: EventLabel(_("Vägledningen ändrad")),
+    EventKind.NOTE: EventLabel(_("Intern anteckning")),
+    EventKind.EMAIL_COMPANY: EventLabel(
+        _("E-post till företaget"), _("Ni fick ett e-postmeddelande från handläggaren")
+    ),
+    EventKind.ESCALATED: EventLabel(_("Eskalerat")),
+    EventKind.DEADLINE_RECOMPUTED: EventLabel(_("Fristen räknades om")),
+}
+
+
+def event_label(kind: str, *, for_company: bool = False) -> str:
+    """What an event of ``kind`` is called, in the active language; unknown kinds (old rows)
+    show as they are stored."""
+    try:
+        label = EVENT_LABELS[EventKind(kind)]
+    except ValueError:
+        return kind
+    return str(label.company if for_company and label.company else label.staff)
 
 
 def case_event_add(**fields) -> CaseEvent:
@@ -31,10 +103,13 @@ def case_event_build(
     data: dict | None = None,
     at=None,
 ) -> CaseEvent:
-    """An unsaved event with the same normalisation as ``case_event_add``."""
+    """An unsaved event with the same normalisation as ``case_event_add``.
+
+    ``kind`` must be an ``EventKind`` (ValueError otherwise), so every event has a label.
+    """
     return CaseEvent(
         case=case,
-        kind=kind,
+        kind=EventKind(kind).value,
         actor_user=user if getattr(user, "pk", None) else None,
         from_value=str(from_value)[:200],
         to_value=str(to_value)[:200],

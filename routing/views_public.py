@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from regions.models import County
 from routing.access import cases_visible_to, company_filing_as, receipt_case
+from routing.events import event_label
 from routing.forms import QuestionForm
 from routing.intake import (
     case_create,
@@ -139,7 +140,11 @@ def case_status(request: HttpRequest, token: str) -> HttpResponse:
     if case is None:
         raise Http404
     history = [
-        {"at": e.at, "label": _event_label(e.kind), "to_value": public_event_value(e)}
+        {
+            "at": e.at,
+            "label": event_label(e.kind, for_company=True),
+            "to_value": public_event_value(e),
+        }
         for e in public_events(case)
     ]
     response = render(
@@ -156,18 +161,3 @@ def case_status(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _event_label(kind: str) -> str:
-    labels = {
-        "created": _("Frågan togs emot"),
-        "assigned": _("Frågan skickades till"),
-        "triage": _("Frågan skickades till länets samordning för bedömning"),
-        "contacted": _("Första kontakt"),
-        "first_contact": _("Första kontakt"),
-        "referred": _("Hänvisad till"),
-        "closed": _("Ärendet avslutades"),
-        "email_company": _("Ni fick ett e-postmeddelande från handläggaren"),
-        "status": _("Ny status"),
-    }
-    return labels.get(kind, kind.replace("_", " ").capitalize())

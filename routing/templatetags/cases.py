@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
+from routing import events
 from routing.clock import STOCKHOLM, is_working_day
 from routing.models import Case
 
@@ -51,27 +51,9 @@ def clock_runs_until(now=None) -> str:
     return midnight.isoformat()
 
 
-EVENT_LABELS = {
-    "created": _lazy("Frågan kom in"),
-    "claimed": _lazy("Tog ärendet"),
-    "first_contact": _lazy("Första kontakt"),
-    "referral_acknowledged": _lazy("Mottagande kontor har kontaktat företaget"),
-    "status_changed": _lazy("Status ändrad"),
-    "referred": _lazy("Hänvisat till annan aktör"),
-    "closed": _lazy("Avslutat"),
-    "reopened": _lazy("Öppnat igen"),
-    "reassigned": _lazy("Omfördelat"),
-    "routing_overridden": _lazy("Vägledningen ändrad"),
-    "note": _lazy("Intern anteckning"),
-    "email_company": _lazy("E-post till företaget"),
-    "escalated": _lazy("Eskalerat"),
-    "deadline_recomputed": _lazy("Fristen räknades om"),
-}
-
-
 @register.filter
 def event_label(kind: str) -> str:
-    return str(EVENT_LABELS.get(kind, kind))
+    return events.event_label(kind)
 
 
 @register.filter
