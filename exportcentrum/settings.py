@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "rest_framework",
     "drf_spectacular",
     "allauth",
@@ -135,6 +136,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "exportcentrum.urls"
 WSGI_APPLICATION = "exportcentrum.wsgi.application"
+
+# Forms render through TEMPLATES, so a form's template can include templates/_field.html.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

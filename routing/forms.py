@@ -103,6 +103,8 @@ class QuestionForm(forms.Form):
             reverse("privacy"),
             _("så behandlar vi personuppgifter"),
         )
+        # The label holds a link; the error summary names the field shortly instead.
+        self.fields["consent"].summary_label = _("Godkännande")
         self.org = None
         self.municipality: Municipality | None = None
 

@@ -39,7 +39,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
+    # Absolute links (status link, mails) point at the portal's address: here, the test server.
+    settings.PORTAL_BASE_URL = live_server.url
     context = browser.new_context(
         locale="sv-SE", base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
