@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     ROUTING_OVERRIDDEN = "routing_overridden"
     NOTE = "note"
     EMAIL_COMPANY = "email_company"
+    EMAIL_FAILED = "email_failed"
     ESCALATED = "escalated"
     DEADLINE_RECOMPUTED = "deadline_recomputed"
 
@@ -64,6 +65,7 @@ EVENT_LABELS: dict[EventKind, EventLabel] = {
     EventKind.EMAIL_COMPANY: EventLabel(
         _("E-post till företaget"), _("Ni fick ett e-postmeddelande från handläggaren")
     ),
+    EventKind.EMAIL_FAILED: EventLabel(_("E-post kunde inte skickas")),
     EventKind.ESCALATED: EventLabel(_("Eskalerat")),
     EventKind.DEADLINE_RECOMPUTED: EventLabel(_("Fristen räknades om")),
 }

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from routing.clock import staff_notification_time
+from routing.events import EventKind, case_event_add
 from routing.models import Case, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -242,6 +243,7 @@ def outbox_send(message_id: int, *, now: datetime | None = None) -> bool:
             if message.attempts >= MAX_ATTEMPTS:
                 message.state = OutboxMessage.State.FAILED
                 log.error("Outbox message %s failed for good: %s", message.pk, exc)
+                _record_failure_in_case_history(message)
             else:
                 message.send_after = now + delay
                 failure = OutboxSendError(message.pk, delay, exc)
@@ -254,6 +256,20 @@ def outbox_send(message_id: int, *, now: datetime | None = None) -> bool:
     if failure is not None:
         raise failure
     return sent
+
+
+def _record_failure_in_case_history(message: OutboxMessage) -> None:
+    """Staff see in the case's history that a mail about it never left (not only the log)."""
+    if message.case_id is None:
+        return
+    case_event_add(
+        case=message.case,
+        kind=EventKind.EMAIL_FAILED,
+        to_value=message.to,
+        message=f"{message.subject}\n\n{message.last_error}",
+        internal=True,
+        data={"outbox": message.pk, "mail_kind": message.kind},
+    )
 
 
 def outbox_resend_pending(*, now: datetime | None = None, batch: int = RESEND_BATCH) -> int:

@@ -24,6 +24,7 @@ from routing.outbox import (
     retry_delay,
 )
 from routing.tasks import send_outbox_message
+from tests.routing.factories_cases import make_case
 
 NOW = datetime(2026, 6, 3, 10, 0, tzinfo=STOCKHOLM)
 
@@ -113,6 +114,17 @@ def test_gives_up_after_max_attempts(db, frozen, dead_smtp):
     assert outbox_send(message.pk) is False
     message.refresh_from_db()
     assert (message.state, message.attempts) == ("failed", MAX_ATTEMPTS)
+
+
+def test_a_mail_that_fails_for_good_is_shown_in_the_case_history(people, frozen, dead_smtp):
+    case = make_case(office=people.skane_almi_office)
+    message = enqueue(case=case, kind="company_message")
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=MAX_ATTEMPTS - 1)
+    outbox_send(message.pk)
+    event = case.events.get(kind="email_failed")
+    assert event.internal and event.to_value == "foretag@example.se"
+    assert "Tack för din fråga" in event.message and "Error" in event.message
+    assert event.data == {"outbox": message.pk, "mail_kind": "company_message"}
 
 
 def test_task_retries_then_the_periodic_resend_delivers(
