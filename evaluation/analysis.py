@@ -16,7 +16,7 @@ from evaluation import estimates as est
 from evaluation.models import Assignment, Experiment
 from evaluation.randomisation import permuted_groups
 from evaluation.selectors import PanelRow
-from indicators.definitions import MIN_SURVEY_ANSWERS
+from indicators.values import MIN_SURVEY_ANSWERS
 
 OUTCOMES = (
     ("contact_in_time", gettext_lazy("Kontakt med rätt aktör inom en arbetsdag")),

@@ -35,6 +35,8 @@ class EventKind(StrEnum):
     EMAIL_FAILED = "email_failed"
     ESCALATED = "escalated"
     DEADLINE_RECOMPUTED = "deadline_recomputed"
+    PERSONAL_DATA_ERASED = "personal_data_erased"
+    ANONYMISED_BY_RETENTION = "anonymised_by_retention"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ EVENT_LABELS: dict[EventKind, EventLabel] = {
     EventKind.EMAIL_FAILED: EventLabel(_("E-post kunde inte skickas")),
     EventKind.ESCALATED: EventLabel(_("Eskalerat")),
     EventKind.DEADLINE_RECOMPUTED: EventLabel(_("Fristen räknades om")),
+    EventKind.PERSONAL_DATA_ERASED: EventLabel(_("Personuppgifterna raderades på begäran")),
+    EventKind.ANONYMISED_BY_RETENTION: EventLabel(
+        _("Personuppgifterna anonymiserades efter gallringstiden")
+    ),
 }
 
 

@@ -47,8 +47,10 @@ WITH draw AS MATERIALIZED (
 ), numbered AS (
     SELECT id, row_number() OVER (ORDER BY id) AS a FROM made
 )
-INSERT INTO indicators_activityparticipant (org_number, company_name, activity_id)
-SELECT pool.org, '', numbered.id
+INSERT INTO indicators_activityparticipant (
+    org_number, org_number_is_personal, company_name, activity_id
+)
+SELECT pool.org, false, '', numbered.id
 FROM numbered
 JOIN draw d USING (a)
 CROSS JOIN generate_series(0, %(per)s - 1) AS j

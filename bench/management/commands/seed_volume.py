@@ -429,6 +429,8 @@ class Command(BaseCommand):
         return total
 
     def _write(self, batch: list[dict], fields, copy: bool) -> int:
+        # Columns the generator does not set (added to Case later) get the field's default.
+        batch = [{f.attname: row.get(f.attname, f.get_default()) for f in fields} for row in batch]
         with transaction.atomic():
             if copy:
                 buffer = io.StringIO()
