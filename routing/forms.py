@@ -110,9 +110,8 @@ _form_catalogues: weakref.WeakKeyDictionary[CatalogueSnapshot, _FormCatalogue] =
 )
 
 
-def _form_catalogue() -> _FormCatalogue:
-    # Kept beside this process's catalogue snapshot, so it is rebuilt whenever that is.
-    snapshot = catalogue()
+def _form_catalogue(snapshot: CatalogueSnapshot) -> _FormCatalogue:
+    # Kept beside the catalogue snapshot, so it is rebuilt whenever that is.
     found = _form_catalogues.get(snapshot)
     if found is None:
         found = _form_catalogues[snapshot] = _FormCatalogue()
@@ -121,12 +120,13 @@ def _form_catalogue() -> _FormCatalogue:
 
 def municipality_choices(first_county: str | None = None) -> list:
     """290 municipalities grouped by county (<optgroup>); a preset county's group first."""
-    return list(_municipality_options(first_county)[0])
+    return list(_municipality_options(_form_catalogue(catalogue()), first_county)[0])
 
 
-def _municipality_options(first_county: str | None) -> tuple[list, str]:
+def _municipality_options(
+    form_catalogue: _FormCatalogue, first_county: str | None
+) -> tuple[list, str]:
     """The municipality choices and their rendered options, per language and preset county."""
-    form_catalogue = _form_catalogue()
     key = (get_language() or settings.LANGUAGE_CODE, first_county)
     found = form_catalogue.rendered.get(key)
     if found is None:
@@ -209,8 +209,10 @@ class QuestionForm(forms.Form):
     def __init__(self, *args, preset_county: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Reference data and the 290 municipality options come from the catalogue snapshot.
-        self._catalogue = _form_catalogue()
-        choices, options = _municipality_options(preset_county)
+        # One read of the catalogue version per form (a cache round trip), shared by its checks.
+        self._snapshot = catalogue()
+        self._catalogue = _form_catalogue(self._snapshot)
+        choices, options = _municipality_options(self._catalogue, preset_county)
         municipality = self.fields["municipality_code"]
         municipality.choices = choices
         municipality.widget.options = options
@@ -261,6 +263,7 @@ class QuestionForm(forms.Form):
                 self.municipality = validation.resolve_municipality(
                     postal_code=cleaned.get("postal_code", ""),
                     municipality_code=cleaned.get("municipality_code") or None,
+                    snapshot=self._snapshot,
                 )
             except ValidationError as exc:
                 self.add_error(None, exc)
@@ -283,6 +286,7 @@ class QuestionForm(forms.Form):
                 validation.resolve_municipality(
                     postal_code=postal,
                     municipality_code=self.data.get("municipality_code") or None,
+                    snapshot=self._snapshot,
                 ),
                 "",
             )
