@@ -117,7 +117,20 @@ def api_question(port: int, rng: random.Random, i: int):
     return ("ok" if status == 201 else f"api{status}", None, time.perf_counter() - t0)
 
 
-def run(port: int, one, *, n: int, warmup: int, concurrency: int, max_seconds: float, prefix: str):
+def server_cpu_s(master_pid: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master's worker processes: on a
+    shared machine this is steadier than wall time, which waits for other people's jobs."""
+    total = 0.0
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def run(
+    port: int, one, *, n: int, warmup: int, concurrency: int, max_seconds: float, prefix: str,
+    server_pid: int,
+):  # fmt: skip
     rng0 = random.Random(1)
     for i in range(warmup):
         kind, *_ = one(port, rng0, -1 - i)
@@ -141,6 +154,7 @@ def run(port: int, one, *, n: int, warmup: int, concurrency: int, max_seconds: f
             with lock:
                 results.append(result)
 
+    cpu_before = server_cpu_s(server_pid)
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(w,)) for w in range(concurrency)]
     for thread in threads:
@@ -148,6 +162,7 @@ def run(port: int, one, *, n: int, warmup: int, concurrency: int, max_seconds: f
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = server_cpu_s(server_pid) - cpu_before
     ok = [r for r in results if r[0] == "ok"]
     posts = [r[2] * 1000 for r in ok]
     gets = [r[1] * 1000 for r in results if r[1] is not None]
@@ -157,6 +172,7 @@ def run(port: int, one, *, n: int, warmup: int, concurrency: int, max_seconds: f
     metric(f"{prefix}_throughput", len(ok) / elapsed, "submissions/s")
     metric(f"{prefix}_post_p50_ms", pct(posts, 50), "ms")
     metric(f"{prefix}_post_p95_ms", pct(posts, 95), "ms")
+    metric(f"{prefix}_server_cpu_ms_per_submission", cpu * 1000 / max(1, len(results)), "ms")
     if gets:
         pairs = [(r[1] + r[2]) * 1000 for r in ok]
         metric(f"{prefix}_get_p50_ms", pct(gets, 50), "ms")
@@ -211,7 +227,7 @@ def main() -> None:
         print(f"NOTE ours {time.strftime('%H:%M:%S', time.gmtime())} UTC, "
               f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
         common = {"n": args.n, "warmup": args.warmup, "concurrency": args.concurrency,
-                  "max_seconds": args.max_seconds}  # fmt: skip
+                  "max_seconds": args.max_seconds, "server_pid": server.pid}  # fmt: skip
         run(args.port, form_submission, prefix=f"submit_c{args.concurrency}", **common)
         if args.api:
             run(args.port, api_question, prefix=f"api_c{args.concurrency}", **common)
