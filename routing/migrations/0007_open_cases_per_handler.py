@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("routing", "0005_case_anonymised_at_alter_case_org_number"),
+        ("routing", "0006_router_model"),
     ]
 
     operations = [
