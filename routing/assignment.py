@@ -15,12 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from regions.models import Actor, ExportCentre, Office, StaffProfile
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
+from routing.models import Case
 
 # Coordinates (latitude, longitude, WGS 84) of each county's seat (residensstad), rounded to
 # 0.01°. Nearness of counties is the distance between their seats: good enough to pick "the
@@ -125,8 +127,13 @@ def _office_for(
     return None, "no_office"
 
 
-def available_handler(office: Office, *, now: datetime | None = None):
-    """The available handler at ``office`` with the fewest open cases; ties by user id."""
+def handler_candidates(office: Office, *, now: datetime | None = None) -> QuerySet:
+    """The available handlers at ``office``, fewest open cases first; ties by user id.
+
+    Each candidate's open cases are counted in a subquery that reads the partial index
+    ``case_open_per_handler`` (open cases only), so the choice costs the same at 1M cases of
+    history as at 1k.
+    """
     today = (now or timezone.now()).astimezone(STOCKHOLM).date()
     # away_until is "borta till och med": away on that day too.
     profiles = StaffProfile.objects.filter(
@@ -135,13 +142,25 @@ def available_handler(office: Office, *, now: datetime | None = None):
         is_available=True,
         user__is_active=True,
     ).filter(Q(away_until__isnull=True) | Q(away_until__lt=today))
-    User = get_user_model()
-    return (
-        User.objects.filter(pk__in=profiles.values("user_id"))
-        .annotate(open_cases=Count("handled_cases", filter=~Q(handled_cases__status="closed")))
-        .order_by("open_cases", "pk")
-        .first()
+    open_cases = (
+        Case.objects.filter(handler=OuterRef("pk"))
+        .exclude(status=Case.Status.CLOSED)
+        .order_by()
+        .values("handler")
+        .annotate(count=Count("*"))
+        .values("count")
     )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=profiles.values("user_id"))
+        .annotate(open_cases=Coalesce(Subquery(open_cases), 0))
+        .order_by("open_cases", "pk")
+    )
+
+
+def available_handler(office: Office, *, now: datetime | None = None):
+    """The available handler at ``office`` with the fewest open cases; ties by user id."""
+    return handler_candidates(office, now=now).first()
 
 
 def assign(

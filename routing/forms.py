@@ -2,30 +2,143 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import ActorType, County, Municipality, Topic
 from routing import validation
+from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.engine import keyword_problems
 from routing.intake import QuestionData
 from routing.markets import MARKET_GROUPS
 from routing.models import Case, ExampleQuestion
 
+# --------------------------------------------------------------------------- fast selects
+
+
+def options_html(choices) -> str:
+    """The <option>s (and <optgroup>s) of ``choices``, none selected, laid out as Django's
+    select template lays them out."""
+    parts = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            parts.append(format_html('\n  <optgroup label="{}">', value))
+            parts.extend(
+                format_html('\n  <option value="{}">{}</option>', v, sub) for v, sub in label
+            )
+            parts.append("\n  </optgroup>")
+        else:
+            parts.append(format_html('\n  <option value="{}">{}</option>', value, label))
+    return "".join(parts)
+
+
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    # As django/forms/widgets/attrs.html: False is left out, True is a bare attribute.
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PrerenderedSelect(forms.Select):
+    """A <select> rendered in Python, not through one template include per option.
+
+    The options come from ``options`` (HTML built once, e.g. per catalogue snapshot) or are built
+    from the choices; the selected option is marked by patching its tag. The <select> element's
+    own attributes (id, aria-describedby, aria-invalid, required) are exactly those Django's
+    template would write, so labels, errors and help text work as before.
+    """
+
+    def __init__(self, attrs=None, choices=()) -> None:
+        super().__init__(attrs, choices)
+        self.options: str | None = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = self.options if self.options is not None else options_html(self.choices)
+        for selected in self.format_value(value):
+            # Option values are unique, so the tag is found at most once; Django too selects
+            # only the first of several values.
+            tag = format_html('<option value="{}">', selected)
+            if tag in html:
+                html = html.replace(tag, tag[:-1] + " selected>", 1)
+                break
+        opening = format_html('<select name="{}"', name) + _attrs_html(
+            self.build_attrs(self.attrs, attrs)
+        )
+        # Every part was escaped where it was built (format_html, conditional_escape).
+        return mark_safe(f"{opening}>{html}\n</select>")  # noqa: S308
+
+
+class _NormalChoices(BaseChoiceIterator):
+    """Choices already in Django's normal form: assigning them to a field skips normalising the
+    290 options again for every form."""
+
+    def __init__(self, choices: list) -> None:
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+class _FormCatalogue:
+    """What the question form shows from the reference data, read once per catalogue snapshot:
+    the topics and the municipalities grouped by county (290 options)."""
+
+    def __init__(self) -> None:
+        self.topics: dict[str, Topic] = {t.code: t for t in Topic.objects.all()}
+        groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+        for m in Municipality.objects.select_related("county").order_by("county_id", "short_name"):
+            groups.setdefault(m.county_id, (m.county.name, []))[1].append((m.code, m.short_name))
+        self.municipality_groups = groups
+        # (language, preset county) -> (choices, their options' HTML)
+        self.rendered: dict[tuple[str, str | None], tuple[list, str]] = {}
+
+
+_form_catalogues: weakref.WeakKeyDictionary[CatalogueSnapshot, _FormCatalogue] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _form_catalogue(snapshot: CatalogueSnapshot) -> _FormCatalogue:
+    # Kept beside the catalogue snapshot, so it is rebuilt whenever that is.
+    found = _form_catalogues.get(snapshot)
+    if found is None:
+        found = _form_catalogues[snapshot] = _FormCatalogue()
+    return found
+
 
 def municipality_choices(first_county: str | None = None) -> list:
     """290 municipalities grouped by county (<optgroup>); a preset county's group first."""
-    groups: dict[str, tuple[str, list]] = {}
-    for m in Municipality.objects.select_related("county").order_by("county_id", "short_name"):
-        groups.setdefault(m.county_id, (m.county.name, []))[1].append((m.code, m.short_name))
-    ordered = sorted(groups.items(), key=lambda item: (item[0] != first_county, item[0]))
-    return [("", _("Välj kommun"))] + [(name, options) for _code, (name, options) in ordered]
+    return list(_municipality_options(_form_catalogue(catalogue()), first_county)[0])
+
+
+def _municipality_options(
+    form_catalogue: _FormCatalogue, first_county: str | None
+) -> tuple[list, str]:
+    """The municipality choices and their rendered options, per language and preset county."""
+    key = (get_language() or settings.LANGUAGE_CODE, first_county)
+    found = form_catalogue.rendered.get(key)
+    if found is None:
+        ordered = sorted(
+            form_catalogue.municipality_groups.items(),
+            key=lambda item: (item[0] != first_county, item[0]),
+        )
+        choices = [("", str(_("Välj kommun")))] + [
+            (name, options) for _code, (name, options) in ordered
+        ]
+        found = form_catalogue.rendered[key] = (_NormalChoices(choices), options_html(choices))
+    return found
 
 
 class TopicChoiceField(forms.ModelChoiceField):
@@ -52,16 +165,13 @@ class QuestionForm(forms.Form):
     municipality_code = forms.ChoiceField(
         label=_("Kommun"),
         required=False,
+        widget=PrerenderedSelect,
         help_text=_(
             "Välj kommun om du inte vet postnumret. En vald kommun gäller före postnumret."
         ),
     )
-    topic = TopicChoiceField(
-        label=_("Vad gäller frågan?"),
-        queryset=Topic.objects.all(),
-        required=False,
-        empty_label=None,
-        to_field_name="code",
+    topic = forms.ChoiceField(
+        label=_("Vad gäller frågan?"), required=False, widget=PrerenderedSelect
     )
     question = forms.CharField(
         label=_("Din fråga"),
@@ -79,14 +189,16 @@ class QuestionForm(forms.Form):
         label=_("Antal anställda (frivilligt)"),
         required=False,
         choices=[("", _("Vill inte ange"))] + list(Case.EmployeeBand.choices),
+        widget=PrerenderedSelect,
     )
     export_experience = forms.ChoiceField(
         label=_("Exporterfarenhet (frivilligt)"),
         required=False,
         choices=[("", _("Vill inte ange"))] + list(Case.ExportExperience.choices),
+        widget=PrerenderedSelect,
     )
     language = forms.ChoiceField(label=_("Vilket språk vill du bli kontaktad på?"),
-                                 choices=settings.LANGUAGES)  # fmt: skip
+                                 choices=settings.LANGUAGES, widget=PrerenderedSelect)  # fmt: skip
     consent = forms.BooleanField(required=False)
     website = forms.CharField(
         label=_("Lämna tomt"),
@@ -96,7 +208,17 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args, preset_county: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality_code"].choices = municipality_choices(preset_county)
+        # Reference data and the 290 municipality options come from the catalogue snapshot.
+        # One read of the catalogue version per form (a cache round trip), shared by its checks.
+        self._snapshot = catalogue()
+        self._catalogue = _form_catalogue(self._snapshot)
+        choices, options = _municipality_options(self._catalogue, preset_county)
+        municipality = self.fields["municipality_code"]
+        municipality.choices = choices
+        municipality.widget.options = options
+        self.fields["topic"].choices = [
+            (code, topic.name) for code, topic in self._catalogue.topics.items()
+        ]
         self.fields["consent"].label = format_html(
             '{} (<a href="{}">{}</a>)',
             _("Jag godkänner att uppgifterna behandlas för att besvara frågan"),
@@ -114,6 +236,9 @@ class QuestionForm(forms.Form):
 
     def clean_postal_code(self) -> str:
         return validation.clean_postal_code(self.cleaned_data["postal_code"])
+
+    def clean_topic(self) -> Topic | None:
+        return self._catalogue.topics.get(self.cleaned_data.get("topic") or "")
 
     def clean_target_countries(self) -> list[str]:
         return validation.clean_target_countries(self.cleaned_data["target_countries"])
@@ -138,6 +263,7 @@ class QuestionForm(forms.Form):
                 self.municipality = validation.resolve_municipality(
                     postal_code=cleaned.get("postal_code", ""),
                     municipality_code=cleaned.get("municipality_code") or None,
+                    snapshot=self._snapshot,
                 )
             except ValidationError as exc:
                 self.add_error(None, exc)
@@ -160,6 +286,7 @@ class QuestionForm(forms.Form):
                 validation.resolve_municipality(
                     postal_code=postal,
                     municipality_code=self.data.get("municipality_code") or None,
+                    snapshot=self._snapshot,
                 ),
                 "",
             )

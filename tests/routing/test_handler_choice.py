@@ -1,0 +1,33 @@
+"""The handler choice is a lookup among open cases: its cost does not grow with closed history."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from routing.assignment import available_handler, handler_candidates
+from routing.models import Case
+from tests.conftest import require, uses_postgres
+from tests.factories import staff_user
+from tests.routing.factories_cases import make_case
+from tests.routing.intake_support import _fresh_cache  # noqa: F401 - autouse fixture
+
+
+def test_open_cases_are_counted_through_the_partial_index(people):
+    require(uses_postgres(), "index use is a PostgreSQL planner question")
+    make_case(office=people.skane_almi_office, handler=people.handler)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = handler_candidates(people.skane_almi_office).explain()
+    assert "case_open_per_handler" in plan, plan
+
+
+def test_closed_history_does_not_count_and_open_cases_do(people):
+    office = people.skane_almi_office
+    second = staff_user("almi2.skane@example.se", "handler", office=office)
+    for _ in range(3):
+        make_case(office=office, handler=people.handler, status=Case.Status.CLOSED)
+    make_case(office=office, handler=second, status=Case.Status.IN_PROGRESS)
+    # three closed cases weigh nothing against one open case
+    assert available_handler(office) == people.handler
+    counts = {user.pk: user.open_cases for user in handler_candidates(office)}
+    assert counts == {people.handler.pk: 0, second.pk: 1}
