@@ -85,7 +85,7 @@ class ServiceAdmin(CatalogueAdmin):
 class StaffProfileForm(forms.ModelForm):
     class Meta:
         model = models.StaffProfile
-        fields = "__all__"
+        fields = ["user", "role", "office", "county", "is_available", "away_until"]
 
     def clean_user(self):
         user = self.cleaned_data["user"]
