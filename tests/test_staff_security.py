@@ -28,7 +28,7 @@ from tests.routing.intake_support import (  # noqa: F401 - fixtures
     catalogue,
     question_payload,
 )
-from tests.test_deployment import _manage
+from tests.test_deployment import PRODUCTION_ENV, _manage
 
 PASSWORD = "lösenord-för-test"
 REQUIRED = frozenset({"coordinator", "national", "admin"})
@@ -201,13 +201,6 @@ def test_development_login_page_says_mfa_is_off(client, db, settings):
     assert b'id="mfa-off-notice"' in client.get("/konto/login/").content
     settings.MFA_REQUIRED_ROLES = REQUIRED
     assert b'id="mfa-off-notice"' not in client.get("/konto/login/").content
-
-
-PRODUCTION_ENV = {
-    "DJANGO_ENV": "production",
-    "SECRET_KEY": "a-very-long-random-production-key-7f3c9e1b2d4a6f8e0c1b3d5f7a9e2c4b6d8f",
-    "ALLOWED_HOSTS": "exportcentrum.example.se",
-}
 
 
 def test_production_refuses_to_run_without_mfa_for_coordinators_national_and_admins():
