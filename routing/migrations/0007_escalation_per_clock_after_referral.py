@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     office are in the escalation indexes, and a level is unique per case, level and due time."""
 
     dependencies = [
-        ('routing', '0005_case_anonymised_at_alter_case_org_number'),
+        ('routing', '0006_router_model'),
     ]
 
     operations = [
