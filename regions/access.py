@@ -236,8 +236,15 @@ def email_verified(user) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
-#: Where the staff last made a request (epoch seconds), to end idle staff sessions.
-STAFF_LAST_SEEN_KEY = "staff_last_seen"
+#: When the signed-in user last made a request (epoch seconds); idle staff sessions end by it.
+LAST_SEEN_KEY = "last_seen"
+
+
+def stamp_session_at_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver (connected in RegionsConfig.ready): the idle clock starts at
+    login, so the first requests after it need not write the session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(timezone.now().timestamp())
 
 
 class StaffSecurityMiddleware:
@@ -272,7 +279,7 @@ class StaffSecurityMiddleware:
     @staticmethod
     def _idle_too_long(request) -> bool:
         now = int(timezone.now().timestamp())
-        last_seen = request.session.get(STAFF_LAST_SEEN_KEY)
+        last_seen = request.session.get(LAST_SEEN_KEY)
         if (
             isinstance(last_seen, int)
             and now - last_seen > settings.STAFF_SESSION_IDLE.total_seconds()
@@ -280,7 +287,7 @@ class StaffSecurityMiddleware:
             return True
         # Written at most once a minute: no session save on every request of a busy page.
         if not isinstance(last_seen, int) or now - last_seen >= 60:
-            request.session[STAFF_LAST_SEEN_KEY] = now
+            request.session[LAST_SEEN_KEY] = now
         return False
 
 

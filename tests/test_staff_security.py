@@ -19,7 +19,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from regions.access import STAFF_LAST_SEEN_KEY
+from regions.access import LAST_SEEN_KEY
 from regions.models import StaffProfile
 from routing.models import Case, CaseEvent, OutboxMessage
 from tests.factories import UserFactory
@@ -246,7 +246,7 @@ def test_staff_session_ends_after_a_working_day_idle(client, people):
     client.force_login(people.handler)
     assert client.get("/handlaggare/").status_code == 200
     session = client.session
-    session[STAFF_LAST_SEEN_KEY] = int(time.time()) - 10 * 3600
+    session[LAST_SEEN_KEY] = int(time.time()) - 10 * 3600
     session.save()
     response = client.get("/handlaggare/")
     assert response.status_code == 302
@@ -257,15 +257,15 @@ def test_staff_session_ends_after_a_working_day_idle(client, people):
 def test_staff_session_lives_through_a_working_day_of_use(client, people):
     client.force_login(people.handler)
     session = client.session
-    session[STAFF_LAST_SEEN_KEY] = int(time.time()) - 8 * 3600
+    session[LAST_SEEN_KEY] = int(time.time()) - 8 * 3600
     session.save()
     assert client.get("/handlaggare/").status_code == 200
-    assert client.session[STAFF_LAST_SEEN_KEY] >= int(time.time()) - 5
+    assert client.session[LAST_SEEN_KEY] >= int(time.time()) - 5
 
 
 def test_company_sessions_are_not_ended_by_the_staff_rule(client, people):
     client.force_login(people.company)
     session = client.session
-    session[STAFF_LAST_SEEN_KEY] = int(time.time()) - 48 * 3600
+    session[LAST_SEEN_KEY] = int(time.time()) - 48 * 3600
     session.save()
     assert client.get("/min-sida/").status_code == 200
