@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff: TOTP before any page for the roles that need it, sessions that end after a day idle.
+    "regions.access.StaffSecurityMiddleware",
     # Last, so it sees the view's exception first: a lost database is a 503, not a traceback.
     "exportcentrum.unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -274,6 +276,25 @@ ACCOUNT_ADAPTER = "exportcentrum.account_adapter.PortalAccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Regionala exportcentrum"
+# Staff roles (regions.access.Role) that must have TOTP before any page: add "handler" to require
+# it of all staff. Off by default in development so the demo is a two-minute affair (the login
+# page says so); production refuses to run without the three roles that see beyond one office.
+MFA_ALWAYS_REQUIRED_ROLES = frozenset({"coordinator", "national", "admin"})
+MFA_REQUIRED_ROLES = frozenset(
+    env_list(
+        "MFA_REQUIRED_ROLES", ",".join(sorted(MFA_ALWAYS_REQUIRED_ROLES)) if PRODUCTION else ""
+    )
+)
+if unknown_roles := MFA_REQUIRED_ROLES - MFA_ALWAYS_REQUIRED_ROLES - {"handler"}:
+    raise ImproperlyConfigured(f"MFA_REQUIRED_ROLES has unknown roles: {sorted(unknown_roles)}")
+if PRODUCTION and not MFA_ALWAYS_REQUIRED_ROLES <= MFA_REQUIRED_ROLES:
+    raise ImproperlyConfigured(
+        "Production requires MFA for coordinators, national staff and admins "
+        "(MFA_REQUIRED_ROLES must include coordinator,national,admin)."
+    )
+# A staff session ends after a working day without a request (see
+# regions.access.StaffSecurityMiddleware); company accounts keep Django's session age.
+STAFF_SESSION_IDLE = timedelta(hours=env_int("STAFF_SESSION_IDLE_HOURS", 9))
 
 # --- I18n ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

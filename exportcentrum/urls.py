@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from exportcentrum import views
+
+# The admin logs in through allauth like every other staff page: its rate limits and MFA apply
+# (django-allauth, "Admin" in its docs); the admin's own password form is never shown.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -13,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from regions.models import County, ExportCentre, Service
 from regions.selectors import local_services_q, services_for_county
@@ -208,3 +216,87 @@ def access_service_for_editing(scope: Scope, centre: ExportCentre, service_id: i
 def counts_as_page_visit(scope: Scope) -> bool:
     """Staff looking at the pages are not visitors."""
     return not scope.is_staff_member
+
+
+# --------------------------------------------------------------------------- staff security
+
+
+def mfa_required(scope: Scope) -> bool:
+    """Whether `scope`'s role must sign in with TOTP (settings.MFA_REQUIRED_ROLES)."""
+    return scope.is_staff_member and scope.role in settings.MFA_REQUIRED_ROLES
+
+
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def email_verified(user) -> bool:
+    """A staff profile may be attached only to an account whose address has been confirmed:
+    otherwise whoever typed that address at signup would get the staff role."""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+#: When the signed-in user last made a request (epoch seconds); idle staff sessions end by it.
+LAST_SEEN_KEY = "last_seen"
+
+
+def stamp_session_at_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver (connected in RegionsConfig.ready): the idle clock starts at
+    login, so the first requests after it need not write the session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(timezone.now().timestamp())
+
+
+class StaffSecurityMiddleware:
+    """Two rules for staff, before any view runs:
+
+    - a session idle longer than ``settings.STAFF_SESSION_IDLE`` is ended (a working day);
+    - a role that needs MFA without TOTP set up is sent to set it up, wherever it was going.
+      allauth's own pages (logout, TOTP setup, reauthentication) and the language switch stay
+      reachable; the API answers 403 instead of redirecting.
+
+    Must come after AuthenticationMiddleware, ScopeMiddleware and allauth's AccountMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.user.is_authenticated or not request.scope.is_staff_member:
+            return self.get_response(request)
+        if self._idle_too_long(request):
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        if mfa_required(request.scope) and not _exempt(request) and not has_totp(request.user):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Ställ in tvåstegsverifiering innan du använder API:et.")},
+                    status=403,
+                )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _idle_too_long(request) -> bool:
+        now = int(timezone.now().timestamp())
+        last_seen = request.session.get(LAST_SEEN_KEY)
+        if (
+            isinstance(last_seen, int)
+            and now - last_seen > settings.STAFF_SESSION_IDLE.total_seconds()
+        ):
+            return True
+        # Written at most once a minute: no session save on every request of a busy page.
+        if not isinstance(last_seen, int) or now - last_seen >= 60:
+            request.session[LAST_SEEN_KEY] = now
+        return False
+
+
+def _exempt(request) -> bool:
+    """allauth's pages (logout, MFA setup, reauthentication, e-mail confirmation) and the
+    language switch: what a user must reach to set up TOTP or leave."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return True  # a 404 is a 404 for everyone
+    module = getattr(match.func, "__module__", "") or ""
+    return module.startswith("allauth.") or match.url_name == "set_language"

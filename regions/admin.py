@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from regions import models
+from regions.access import email_verified
 from regions.catalogue import catalogue_changed
 
 
@@ -79,8 +82,26 @@ class ServiceAdmin(CatalogueAdmin):
     search_fields = ["title", "description"]
 
 
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = models.StaffProfile
+        fields = ["user", "role", "office", "county", "is_available", "away_until"]
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if user is not None and not email_verified(user):
+            raise forms.ValidationError(
+                _(
+                    "Kontot har ingen bekräftad e-postadress. Personen bekräftar sin adress "
+                    "först; sedan kan kontot bli personal."
+                )
+            )
+        return user
+
+
 @admin.register(models.StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
+    form = StaffProfileForm
     list_display = ["user", "role", "office", "county", "is_available"]
     list_filter = ["role", "county"]
     raw_id_fields = ["user"]

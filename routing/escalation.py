@@ -27,7 +27,7 @@ from regions.links import absolute_reverse
 from regions.models import Office, StaffProfile
 from routing.clock import STOCKHOLM, staff_notification_time
 from routing.clock import _fmt_local as format_local
-from routing.models import Case, CaseEvent, EscalationRecord, SweepRun
+from routing.models import AWAITING_CONTACT, Case, CaseEvent, EscalationRecord, SweepRun
 from routing.outbox import email_render, outbox_write
 
 log = logging.getLogger(__name__)
@@ -45,22 +45,27 @@ LEVEL_COLUMNS = {
     EscalationRecord.Level.COORDINATOR: "deadline_at",
     EscalationRecord.Level.NATIONAL: "national_escalation_at",
 }
-_FIELDS = ("pk", "reference", "company_name", "county_id", "office_id", "handler_id", "deadline_at")
+_FIELDS = (
+    "pk",
+    "reference",
+    "company_name",
+    "county_id",
+    "office_id",
+    "handler_id",
+    *LEVEL_COLUMNS.values(),
+)
 
 
 def due_cases(level: int, now: datetime):
-    """Open cases without first contact that are due for ``level``.
+    """Open cases awaiting contact (``AWAITING_CONTACT``: no first contact, or referred and not
+    yet taken up by the receiving office) that are due for ``level``.
 
     The filter is exactly the partial index's condition plus ``<column> <= now``, so the planner
     reads only the due rows, however many cases were ever filed.
     """
     column = LEVEL_COLUMNS[level]
     return (
-        Case.objects.filter(
-            first_contact_at__isnull=True,
-            escalation_level__lt=level,
-            **{f"{column}__lte": now},
-        )
+        Case.objects.filter(AWAITING_CONTACT, escalation_level__lt=level, **{f"{column}__lte": now})
         .exclude(status=Case.Status.CLOSED)
         .order_by(column)
     )
@@ -125,14 +130,17 @@ def _escalate(run: SweepRun, now: datetime, batch_size: int):
         if skip_locked:
             # Rows another sweep holds are its business; we take the rest.
             queryset = queryset.select_for_update(skip_locked=True)
+        column = LEVEL_COLUMNS[level]
         rows = list(queryset.values(*_FIELDS)[:batch_size])
         if not rows:
             counts[level], escalated[level] = 0, []
             continue
+        # Keyed by the clock's due time: racing sweeps collide on it, a referral's new clock
+        # does not collide with the first office's escalations.
         EscalationRecord.objects.bulk_create(
             [
                 EscalationRecord(
-                    case_id=row["pk"], level=level, due_at=now, created_at=now, sweep=run
+                    case_id=row["pk"], level=level, due_at=row[column], created_at=now, sweep=run
                 )
                 for row in rows
             ],
@@ -176,9 +184,10 @@ def _collect_recipients(escalated: dict[int, list[dict]], now: datetime) -> dict
 
     handler_ids = {r["handler_id"] for r in reminders if r["handler_id"]}
     office_ids = {r["office_id"] for r in reminders if r["office_id"]}
+    # A deactivated handler's mailbox is nobody's: the office address still gets the reminder.
     handler_emails = (
         dict(
-            StaffProfile.objects.filter(user_id__in=handler_ids).values_list(
+            StaffProfile.objects.filter(user_id__in=handler_ids, user__is_active=True).values_list(
                 "user_id", "user__email"
             )
         )
@@ -255,10 +264,7 @@ def national_digest(now: datetime | None = None) -> SweepRun | None:
         if previous:
             records = records.filter(created_at__gt=previous.started_at)
         cases = list(
-            Case.objects.filter(
-                Exists(records.filter(case=OuterRef("pk"))),
-                first_contact_at__isnull=True,
-            )
+            Case.objects.filter(Exists(records.filter(case=OuterRef("pk"))), AWAITING_CONTACT)
             .exclude(status=Case.Status.CLOSED)
             .select_related("county", "office")
             .order_by("county_id", "deadline_at")
@@ -296,15 +302,21 @@ def national_digest(now: datetime | None = None) -> SweepRun | None:
 
 
 def missing_escalations(now: datetime, *, grace: timedelta | None = None):
-    """Per level, the open cases past that level's time (by more than ``grace``) without its
-    record. Grace covers the minute between a case falling due and the next sweep."""
+    """Per level, the open cases awaiting contact past that level's time (by more than
+    ``grace``) that neither reached the level nor have its record for the current clock.
+    Grace covers the minute between a case falling due and the next sweep."""
     grace = settings.SWEEP_STALE_AFTER if grace is None else grace
     result = {}
     for level, column in LEVEL_COLUMNS.items():
+        this_clocks_record = EscalationRecord.objects.filter(
+            case=OuterRef("pk"), level=level, due_at=OuterRef(column)
+        )
         result[level] = (
-            Case.objects.filter(first_contact_at__isnull=True, **{f"{column}__lte": now - grace})
+            Case.objects.filter(
+                AWAITING_CONTACT, escalation_level__lt=level, **{f"{column}__lte": now - grace}
+            )
             .exclude(status=Case.Status.CLOSED)
-            .filter(~Exists(EscalationRecord.objects.filter(case=OuterRef("pk"), level=level)))
+            .filter(~Exists(this_clocks_record))
             .order_by(column)
         )
     return result

@@ -29,6 +29,12 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(is_test=False)
 
 
+#: A case the escalation clock runs for: no first contact yet, or referred and not yet taken up
+#: by the receiving office (a referral re-arms the clock for that office). The levels' partial
+#: indexes, the sweep, its audit and the overdue lists all read this one condition.
+AWAITING_CONTACT = models.Q(first_contact_at__isnull=True) | models.Q(status="referred")
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("Ny")
@@ -151,23 +157,26 @@ class Case(models.Model):
         verbose_name = _("ärende")
         verbose_name_plural = _("ärenden")
         indexes = [
-            # The sweep reads only open cases without first contact, by due time.
+            # The sweep reads only open cases awaiting contact, by due time.
             models.Index(
                 fields=["reminder_at"],
                 name="case_reminder_due",
-                condition=models.Q(first_contact_at__isnull=True, escalation_level__lt=1)
+                condition=AWAITING_CONTACT
+                & models.Q(escalation_level__lt=1)
                 & ~models.Q(status="closed"),
             ),
             models.Index(
                 fields=["deadline_at"],
                 name="case_deadline_due",
-                condition=models.Q(first_contact_at__isnull=True, escalation_level__lt=2)
+                condition=AWAITING_CONTACT
+                & models.Q(escalation_level__lt=2)
                 & ~models.Q(status="closed"),
             ),
             models.Index(
                 fields=["national_escalation_at"],
                 name="case_national_due",
-                condition=models.Q(first_contact_at__isnull=True, escalation_level__lt=3)
+                condition=AWAITING_CONTACT
+                & models.Q(escalation_level__lt=3)
                 & ~models.Q(status="closed"),
             ),
             models.Index(fields=["county", "created_at"], name="case_county_created"),
@@ -403,7 +412,9 @@ class ExampleQuestion(models.Model):
 
 
 class EscalationRecord(models.Model):
-    """That a case reached an escalation level. Unique per (case, level): exactly once."""
+    """That a case reached an escalation level. Unique per (case, level, due_at): exactly once
+    per level and clock — a referral gives the receiving office a new clock (new due times), so
+    its deadline is reminded and escalated like the first office's was."""
 
     class Level(models.IntegerChoices):
         REMINDER = 1, _("Påminnelse till handläggare (75 %)")
@@ -412,13 +423,15 @@ class EscalationRecord(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
     level = models.PositiveSmallIntegerField(choices=Level.choices)
-    due_at = models.DateTimeField()
+    due_at = models.DateTimeField()  # when the level fell due by the case's clock
     created_at = models.DateTimeField()
     sweep = models.ForeignKey("SweepRun", on_delete=models.SET_NULL, null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["case", "level"], name="one_escalation_per_level")
+            models.UniqueConstraint(
+                fields=["case", "level", "due_at"], name="one_escalation_per_level_and_clock"
+            )
         ]
         indexes = [models.Index(fields=["level", "created_at"], name="escalation_level_created")]
 

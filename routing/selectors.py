@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from regions.access import scope_of
 from routing.access import cases_visible_to
-from routing.models import Case
+from routing.models import AWAITING_CONTACT, Case
 
 _LIST_RELATED = ("county", "office", "handler", "topic")
 
@@ -50,11 +50,12 @@ def triage_queue(viewer) -> QuerySet[Case]:
 
 
 def overdue_q(now: datetime) -> Q:
-    return Q(first_contact_at__isnull=True, deadline_at__lte=now) & ~Q(status=Case.Status.CLOSED)
+    return AWAITING_CONTACT & Q(deadline_at__lte=now) & ~Q(status=Case.Status.CLOSED)
 
 
 def overdue_cases(viewer, *, now: datetime | None = None) -> QuerySet[Case]:
-    """Open cases past their deadline without first contact; escalated (level >= 2) first."""
+    """Open cases past their deadline awaiting contact (a referral awaits the receiving office);
+    escalated (level >= 2) first."""
     now = now or timezone.now()
     return (
         cases_visible_to(viewer)
@@ -69,7 +70,7 @@ def national_overdue_cases(viewer) -> QuerySet[Case]:
     return (
         cases_visible_to(viewer)
         .open()
-        .filter(escalation_level__gte=3, first_contact_at__isnull=True)
+        .filter(AWAITING_CONTACT, escalation_level__gte=3)
         .select_related(*_LIST_RELATED)
         .order_by("deadline_at")
     )

@@ -190,7 +190,9 @@ def case_start_work(*, case: Case, user) -> Case:
 def case_refer(*, case: Case, user, office: Office, reason: str) -> Case:
     """Forward to another actor's office ("hänvisad till annan aktör").
 
-    The receiving office gets its own acknowledgement deadline counted from now; the company's
+    The receiving office gets its own acknowledgement deadline counted from now, reminded and
+    escalated like any other: the escalation level starts again at 0, and the case counts as
+    awaiting contact while it is referred (``routing.models.AWAITING_CONTACT``). The company's
     ``original_deadline_at`` is untouched so the indicator still measures the first promise.
     """
     reason = reason.strip()
@@ -214,6 +216,7 @@ def case_refer(*, case: Case, user, office: Office, reason: str) -> Case:
     locked.calendar_version = clock["calendar_version"]
     locked.reminder_at = clock["reminder_at"]
     locked.national_escalation_at = clock["national_escalation_at"]
+    locked.escalation_level = 0
     _save(
         locked,
         [
@@ -227,6 +230,7 @@ def case_refer(*, case: Case, user, office: Office, reason: str) -> Case:
             "calendar_version",
             "reminder_at",
             "national_escalation_at",
+            "escalation_level",
         ],
     )
     case_event_add(
