@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     office are in the escalation indexes, and a level is unique per case, level and due time."""
 
     dependencies = [
-        ('routing', '0006_router_model'),
+        ('routing', '0007_open_cases_per_handler'),
     ]
 
     operations = [
