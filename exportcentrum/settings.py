@@ -303,6 +303,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+# One date format per language (exportcentrum/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["exportcentrum.formats"]
 
 # --- Static ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -14,6 +14,7 @@ from indicators.access import mystery_tests_visible_to
 from indicators.evaluation import compute_by_actor
 from indicators.values import Period, Share
 from regions.models import Actor, ActorType, County
+from routing.deadlines import awaiting_contact_q, overdue_q
 from routing.models import Case
 
 # --------------------------------------------------------------------------- periods
@@ -47,13 +48,13 @@ def counties() -> list[County]:
 
 
 def case_workload(viewer, county_code: str) -> dict[str, int]:
-    """Open and overdue (no first contact, deadline passed) real cases right now."""
+    """Open, waiting for contact and overdue real cases right now (``routing.deadlines``)."""
     now = timezone.now()
     qs = Case.objects.visible_to(viewer).real().open().filter(county_id=county_code)
     return qs.aggregate(
         open=Count("pk"),
-        overdue=Count("pk", filter=Q(first_contact_at__isnull=True, deadline_at__lt=now)),
-        waiting=Count("pk", filter=Q(first_contact_at__isnull=True)),
+        overdue=Count("pk", filter=overdue_q(now)),
+        waiting=Count("pk", filter=awaiting_contact_q()),
     )
 
 

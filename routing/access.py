@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 
 from regions.access import Role, Scope, counties_visible_to, require_role, scope_of
 from regions.models import County
-from routing.models import Case, ExampleQuestion, RoutingRule, RoutingRuleChange
+from routing.deadlines import case_awaiting_contact
+from routing.events import EventKind
+from routing.models import Case, CaseEvent, ExampleQuestion, RoutingRule, RoutingRuleChange
 
 _CASE_RELATED = ("county", "office", "handler", "topic", "assigned_actor", "municipality")
 
@@ -30,11 +32,34 @@ def cases_visible_to(viewer) -> QuerySet[Case]:
     return Case.objects.visible_to(scope_of(viewer))
 
 
+def cases_referred_by(viewer) -> QuerySet[Case]:
+    """Cases a handler's office referred on to another office: it keeps reading them (its own
+    work is in their history), but no longer acts on them. Empty for every other role."""
+    scope = scope_of(viewer)
+    if scope.role != Role.HANDLER or scope.office_id is None:
+        return Case.objects.none()
+    referred_by_office = CaseEvent.objects.filter(
+        kind=EventKind.REFERRED, data__from_office=scope.office_id
+    ).values("case_id")
+    return Case.objects.filter(pk__in=referred_by_office).exclude(office_id=scope.office_id)
+
+
+def cases_readable_by(viewer) -> QuerySet[Case]:
+    """What the case page shows: the viewer's cases, plus those their office referred on."""
+    return cases_visible_to(viewer) | cases_referred_by(viewer)
+
+
 def access_case_by_reference(viewer, reference: str) -> Case:
     """404 alike for "missing" and "not yours"."""
     return get_object_or_404(
-        cases_visible_to(viewer).select_related(*_CASE_RELATED), reference=reference
+        cases_readable_by(viewer).select_related(*_CASE_RELATED), reference=reference
     )
+
+
+def is_referring_office_reader(viewer, case: Case) -> bool:
+    """The viewer reads `case` only because their office referred it on."""
+    scope = scope_of(viewer)
+    return scope.role == Role.HANDLER and case.office_id != scope.office_id
 
 
 def require_case_staff(scope: Scope) -> Scope:
@@ -65,10 +90,11 @@ def may_see_routing_trace(scope: Scope) -> bool:
 def case_actions_for(viewer, case: Case) -> frozenset[str]:
     """What `viewer` may do with `case` now (the view shows these, the services enforce them).
 
-    Assumes `case` is already in the viewer's scope (`cases_visible_to`).
+    Assumes `case` is readable by the viewer (`cases_readable_by`); an office that referred the
+    case on only reads it.
     """
     role = scope_of(viewer).role
-    if role not in CASE_ROLES:
+    if role not in CASE_ROLES or is_referring_office_reader(viewer, case):
         return frozenset()
     actions = {"note"}
     if role not in HANDLING_ROLES:
@@ -81,9 +107,8 @@ def case_actions_for(viewer, case: Case) -> frozenset[str]:
     if role in {Role.HANDLER, Role.ADMIN}:
         if case.handler_id is None and case.office_id is not None:
             actions.add("claim")
-        if status in {Case.Status.NEW, Case.Status.ASSIGNED, Case.Status.REFERRED} and (
-            case.first_contact_at is None or status == Case.Status.REFERRED
-        ):
+        if case_awaiting_contact(case):
+            # A referred case that had contact: the receiving office's acknowledgement.
             actions.add("first_contact")
         if status == Case.Status.CONTACTED:
             actions.add("start_work")

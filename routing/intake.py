@@ -33,6 +33,7 @@ from routing.limits import receipt_allowed
 from routing.models import Case, CaseReferenceCounter
 from routing.outbox import outbox_enqueue_templated
 from routing.rules import route_question
+from routing.services import case_notify_new_assignment
 
 STATUS_SALT = "case-status"
 STATUS_LINK_LIFETIME = timedelta(days=365)
@@ -269,6 +270,7 @@ def case_create(
         )
         _record_filing(case, assignment, now)
         _enqueue_receipt(case)
+        case_notify_new_assignment(case=case)
     return case
 
 

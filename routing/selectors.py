@@ -6,14 +6,17 @@ outside the viewer's scope. ``viewer`` is the request's scope (``request.scope``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from regions.access import scope_of
-from routing.access import cases_visible_to
-from routing.models import AWAITING_CONTACT, Case
+from routing.access import cases_referred_by, cases_visible_to
+from routing.deadlines import overdue_q
+from routing.events import EventKind
+from routing.models import AWAITING_CONTACT, Case, CaseEvent
 
 _LIST_RELATED = ("county", "office", "handler", "topic")
 
@@ -41,6 +44,11 @@ def inbox_office_queue(viewer) -> QuerySet[Case]:
     )
 
 
+def inbox_referred_by_us(viewer) -> QuerySet[Case]:
+    """Cases the handler's office referred on; it keeps reading them ("hänvisade av oss")."""
+    return cases_referred_by(viewer).select_related(*_LIST_RELATED)
+
+
 def county_cases(viewer) -> QuerySet[Case]:
     return cases_visible_to(viewer).select_related(*_LIST_RELATED)
 
@@ -49,13 +57,8 @@ def triage_queue(viewer) -> QuerySet[Case]:
     return cases_visible_to(viewer).open().filter(in_triage=True).select_related(*_LIST_RELATED)
 
 
-def overdue_q(now: datetime) -> Q:
-    return AWAITING_CONTACT & Q(deadline_at__lte=now) & ~Q(status=Case.Status.CLOSED)
-
-
 def overdue_cases(viewer, *, now: datetime | None = None) -> QuerySet[Case]:
-    """Open cases past their deadline awaiting contact (a referral awaits the receiving office);
-    escalated (level >= 2) first."""
+    """Overdue cases (``routing.deadlines.overdue_q``); escalated (level >= 2) first."""
     now = now or timezone.now()
     return (
         cases_visible_to(viewer)
@@ -91,3 +94,43 @@ def apply_case_filters(
     if topic:
         queryset = queryset.filter(topic_id=topic)
     return queryset
+
+
+@dataclass(frozen=True)
+class ReferralStep:
+    """The latest referral of a case and the receiving office's acknowledgement of it."""
+
+    at: datetime
+    from_office: str
+    to_office: str
+    reason: str
+    acknowledged: CaseEvent | None  # the receiving office's contact with the company, if any
+
+    @property
+    def acknowledged_at(self) -> datetime | None:
+        if self.acknowledged is None:
+            return None
+        return datetime.fromisoformat(self.acknowledged.data["at"])
+
+
+def case_referral_step(events: list[CaseEvent]) -> ReferralStep | None:
+    """From the case's events in order; None when the case was never referred."""
+    referral = next((e for e in reversed(events) if e.kind == EventKind.REFERRED), None)
+    if referral is None:
+        return None
+    acknowledged = next(
+        (
+            e
+            for e in events
+            if (e.at, e.pk) > (referral.at, referral.pk)
+            and e.kind in {EventKind.REFERRAL_ACKNOWLEDGED, EventKind.FIRST_CONTACT}
+        ),
+        None,
+    )
+    return ReferralStep(
+        at=referral.at,
+        from_office=referral.from_value,
+        to_office=referral.to_value,
+        reason=referral.message,
+        acknowledged=acknowledged,
+    )

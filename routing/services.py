@@ -101,7 +101,10 @@ def _user_label(user) -> str:
 
 @transaction.atomic
 def case_claim(*, case: Case, user) -> Case:
-    """A handler takes a case from the office queue. The clock keeps running."""
+    """A handler takes a case from the office queue. The clock keeps running.
+
+    A referred case stays "referred" until the receiving office records its acknowledgement.
+    """
     locked = _locked(case)
     _require(user, locked, "claim")
     if locked.handler_id is not None:
@@ -109,7 +112,7 @@ def case_claim(*, case: Case, user) -> Case:
     fields = ["handler"]
     old_status = locked.status
     locked.handler = user
-    if locked.status in {S.NEW, S.REFERRED}:
+    if locked.status == S.NEW:
         _check_transition(locked, S.ASSIGNED)
         locked.status = S.ASSIGNED
         fields.append("status")
@@ -347,7 +350,7 @@ def case_reassign(*, case: Case, user, office: Office, handler=None) -> Case:
     locked.in_triage = False
     fields = ["office", "assigned_actor", "handler", "in_triage"]
     target = None
-    if handler is not None and locked.status in {S.NEW, S.REFERRED}:
+    if handler is not None and locked.status == S.NEW:
         target = S.ASSIGNED
     elif handler is None and locked.status == S.ASSIGNED:
         target = S.NEW
@@ -474,3 +477,29 @@ def case_email_company(*, case: Case, user, subject: str, body: str) -> CaseEven
 
 def _case_url(case: Case) -> str:
     return absolute_reverse("case-detail", case.reference)
+
+
+def case_notify_new_assignment(*, case: Case) -> None:
+    """Tell whoever got a new case: the handler it was assigned to, else the office's shared
+    address. Held to the next working morning like the staff digests (``outbox_write``'s
+    ``staff=True``); the link opens the case page after login. Call in the filing's transaction.
+    """
+    if case.in_triage or case.office_id is None:
+        return  # the county's triage queue: the coordinators' daily digest covers it
+    handler_email = case.handler.email if case.handler_id else ""
+    to = handler_email or case.office.email
+    if not to:
+        return
+    outbox_enqueue_templated(
+        template_base="routing/email/staff_new_case",
+        context={
+            "case": case,
+            "url": _case_url(case),
+            "to_handler": bool(handler_email),
+        },
+        to=to,
+        language="sv",
+        kind="staff_new_case",
+        case=case,
+        staff=True,
+    )

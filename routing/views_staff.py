@@ -6,6 +6,7 @@ Thin views: access (scoped queryset, 404 outside scope) → form → one service
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from routing.access import (
     access_case_by_reference,
     case_actions_for,
     cases_visible_to,
+    is_referring_office_reader,
     may_see_routing_trace,
     require_case_staff,
     require_county_case_lists,
@@ -28,6 +30,12 @@ from routing.access import (
     require_national_case_lists,
 )
 from routing.clock import working_time_between
+from routing.deadlines import (
+    case_awaiting_contact,
+    case_is_overdue,
+    clock_started_at,
+    clock_stopped_days,
+)
 from routing.escalation import sweep_health
 from routing.forms_staff import (
     CaseFilterForm,
@@ -53,14 +61,20 @@ class Row:
     case: Case
     left_seconds: int
 
+    now: datetime
+
+    @property
+    def awaiting_contact(self) -> bool:
+        return case_awaiting_contact(self.case)
+
     @property
     def overdue(self) -> bool:
-        return self.case.first_contact_at is None and self.case.is_open and self.left_seconds <= 0
+        return case_is_overdue(self.case, self.now)
 
 
 def _rows(cases, now) -> list[Row]:
     return [
-        Row(case, int(working_time_between(now, case.deadline_at).total_seconds()))
+        Row(case, int(working_time_between(now, case.deadline_at).total_seconds()), now)
         for case in cases
     ]
 
@@ -91,6 +105,9 @@ def handler_inbox(request):
             "filter_form": filter_form,
             "mine": _rows(mine.order_by("deadline_at")[:200], now),
             "queue": _rows(queue.order_by("deadline_at")[:200], now),
+            "referred_by_us": _rows(
+                selectors.inbox_referred_by_us(request.scope).order_by("-updated_at")[:50], now
+            ),
             "now": now,
         },
     )
@@ -244,7 +261,11 @@ def _render_case(request, case: Case, *, bound: tuple[str, object] | None = None
         "routing/cases/detail.html",
         {
             "case": case,
-            "row": Row(case, int(working_time_between(now, case.deadline_at).total_seconds())),
+            "row": _rows([case], now)[0],
+            "read_only": is_referring_office_reader(scope, case),
+            "referral": selectors.case_referral_step(events),
+            "clock_started_at": clock_started_at(case, events),
+            "stopped_days": clock_stopped_days(clock_started_at(case, events), case.deadline_at),
             "forms": forms,
             "events": events,
             "decision": decision,

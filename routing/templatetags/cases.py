@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from routing import events
 from routing.clock import STOCKHOLM, is_working_day
+from routing.countries import country_name
 from routing.models import Case
 
 register = template.Library()
@@ -56,6 +60,55 @@ def event_label(kind: str) -> str:
     return events.event_label(kind)
 
 
+def _local(iso: str) -> str:
+    try:
+        at = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return ""
+    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
+def _staff_name(username: str) -> str:
+    user = get_user_model().objects.filter(username=username).first()
+    return (user.get_full_name() or user.email or username) if user else username
+
+
+@register.filter
+def event_detail(event) -> str:
+    """What changed, in words: office and people by name, statuses, channels and outcomes by
+    their labels, times in the date format. Never raw codes; "" when the label says it all."""
+    kind, data = event.kind, event.data or {}
+    to_value = event.to_value
+    if kind in {events.EventKind.ASSIGNED, events.EventKind.TRIAGE}:
+        return to_value
+    if kind == events.EventKind.HANDLER_ASSIGNED:
+        return _staff_name(to_value)
+    if kind in {events.EventKind.FIRST_CONTACT, events.EventKind.REFERRAL_ACKNOWLEDGED}:
+        parts = [channel_label(data.get("channel", "")), _local(data.get("at", ""))]
+        return ", ".join(p for p in parts if p)
+    if kind in {events.EventKind.STATUS_CHANGED, events.EventKind.REOPENED}:
+        return status_label(to_value)
+    if kind in {events.EventKind.REFERRED, events.EventKind.ROUTING_OVERRIDDEN}:
+        if event.from_value:
+            return _("från %(from)s till %(to)s") % {"from": event.from_value, "to": to_value}
+        return to_value
+    if kind == events.EventKind.REASSIGNED:
+        return _("från %(from)s till %(to)s") % {
+            "from": event.from_value or _("länets triagekö"),
+            "to": to_value,
+        }
+    if kind == events.EventKind.CLOSED:
+        return outcome_label(data.get("outcome", ""))
+    if kind in {events.EventKind.EMAIL_COMPANY, events.EventKind.EMAIL_FAILED}:
+        return to_value
+    if kind == events.EventKind.DEADLINE_RECOMPUTED:
+        return _("från %(from)s till %(to)s") % {
+            "from": _local(event.from_value),
+            "to": _local(to_value),
+        }
+    return ""
+
+
 @register.filter
 def status_label(value: str) -> str:
     """Status codes in event from/to values shown as their labels; other values as they are."""
@@ -79,6 +132,13 @@ def outcome_label(value: str) -> str:
         return str(Case.Outcome(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def country_names(codes) -> str:
+    """Target countries by name in the page's language ("Tyskland, Norge")."""
+    language = (get_language() or "sv")[:2]
+    return ", ".join(country_name(str(code), language) for code in codes or [])
 
 
 @register.filter

@@ -65,7 +65,7 @@ def test_201_has_every_documented_field(api, people, catalogue, settings):
     # token itself is signed with a timestamp, so the two may differ in the second).
     status_page = "https://exportcentrum.example/fraga/status/"
     assert body["status_url"].startswith(status_page)
-    receipt = OutboxMessage.objects.get(case=case, state="pending")
+    receipt = OutboxMessage.objects.get(case=case, kind="receipt", state="pending")
     assert status_page in receipt.body_text
 
 
@@ -189,9 +189,10 @@ def test_schema_documents_the_question_api(client, db):
 
 
 # Once the process's catalogue snapshot is warm: the live handler choice, the counter's
-# UPDATE … RETURNING, the case, its events (one INSERT), the outbox row, plus the savepoint pair
-# the test's transaction adds around case_create's atomic block.
-STATEMENTS_PER_QUESTION = 7
+# UPDATE … RETURNING, the case, its events (one INSERT), the receipt's and the handler's
+# notification's outbox rows, plus the savepoint pair the test's transaction adds around
+# case_create's atomic block.
+STATEMENTS_PER_QUESTION = 8
 
 
 def test_filing_a_question_costs_a_fixed_number_of_statements(api, people, catalogue):

@@ -102,7 +102,7 @@ def test_case_create_routes_assigns_and_queues_the_receipt(people, catalogue):
     kinds = list(case.events.values_list("kind", "internal"))
     assert kinds == [("created", False), ("assigned", False), ("handler_assigned", True)]
 
-    mail = OutboxMessage.objects.get(case=case)
+    mail = OutboxMessage.objects.get(case=case, kind="receipt")
     assert mail.state == OutboxMessage.State.PENDING and mail.kind == "receipt"
     assert mail.to == "karin@exempel.se"
     assert "REC-2026-000001" in mail.subject
@@ -124,7 +124,7 @@ def test_case_create_routes_assigns_and_queues_the_receipt(people, catalogue):
 def test_receipt_email_is_in_the_case_language(people, catalogue):
     with translation.override("sv"):
         case = case_create(data=_data(language="en", topic=Topic.objects.get(code="financing")))
-    mail = OutboxMessage.objects.get(case=case)
+    mail = OutboxMessage.objects.get(case=case, kind="receipt")
     assert mail.language == "en"
     assert "We have received your export question" in mail.subject
     assert "Monday 28 December 2026 at 15:00" in mail.body_text
@@ -188,7 +188,7 @@ def test_filing_works_with_the_broker_down(reference_data, people, dead_broker):
     response = client.post(FORM_URL, question_payload())
     assert response.status_code == 302
     case = Case.objects.get()
-    message = OutboxMessage.objects.get(case=case)
+    message = OutboxMessage.objects.get(case=case, kind="receipt")
     assert message.state == OutboxMessage.State.PENDING
     assert message.attempts == 0
 
