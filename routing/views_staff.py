@@ -21,7 +21,7 @@ from routing import selectors, services
 from routing.access import (
     access_case_by_reference,
     case_actions_for,
-    cases_visible_to,
+    cases_readable_by,
     is_referring_office_reader,
     may_see_routing_trace,
     require_case_staff,
@@ -304,8 +304,8 @@ def case_action(request, reference: str, action: str):
     messages.success(request, done)
     if (
         action in {"refer", "reassign", "override_routing"}
-        and not cases_visible_to(request.scope).filter(pk=case.pk).exists()
+        and not cases_readable_by(request.scope).filter(pk=case.pk).exists()
     ):
-        # The case left the user's scope (e.g. referred to another office).
+        # The case left the user's scope (a referring office keeps reading it).
         return redirect("dashboard")
     return redirect("case-detail", reference=case.reference)
