@@ -82,11 +82,6 @@ def require_national_case_lists(scope: Scope) -> Scope:
     return require_role(scope, Role.NATIONAL, Role.ADMIN)
 
 
-def may_see_routing_trace(scope: Scope) -> bool:
-    """The engine's full trace is for those who maintain the rules."""
-    return scope.role in RULES_ROLES
-
-
 def case_actions_for(viewer, case: Case) -> frozenset[str]:
     """What `viewer` may do with `case` now (the view shows these, the services enforce them).
 

@@ -157,6 +157,9 @@ def case_record_first_contact(*, case: Case, user, channel: str, at: datetime) -
         kind = "first_contact"
     else:
         kind = "referral_acknowledged"
+    # The company's first contact is measured against its own deadline, an acknowledgement
+    # against the receiving office's.
+    due = locked.original_deadline_at if kind == "first_contact" else locked.deadline_at
     _save(locked, fields)
     case_event_add(
         case=locked,
@@ -167,7 +170,7 @@ def case_record_first_contact(*, case: Case, user, channel: str, at: datetime) -
         data={
             "channel": channel,
             "at": at.isoformat(),
-            "in_time": at <= locked.original_deadline_at,
+            "in_time": at <= due,
         },
     )
     _sync(case, locked)
