@@ -151,8 +151,8 @@ def test_one_definition_of_overdue_for_inbox_case_page_and_lists(client, people,
 def test_history_reads_in_words_in_both_languages(client, people, referred):
     client.force_login(people.handler)
     for language, expected in (
-        ("sv", ("från Almi Skåne till Region Skåne", "Telefon")),
-        ("en", ("from Almi Skåne to Region Skåne",)),
+        ("sv", ("från Almi Skåne till Region Skåne", "Telefon", "3 juni 2026 09:00")),
+        ("en", ("from Almi Skåne to Region Skåne", "3 June 2026, 09:00")),
     ):
         html = client.get(detail(referred), HTTP_ACCEPT_LANGUAGE=language).content.decode()
         history = html[html.index('id="history"') : html.index("</ol>", html.index('id="history"'))]
