@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from regions.access import scope_of
@@ -91,3 +91,50 @@ def apply_case_filters(
     if topic:
         queryset = queryset.filter(topic_id=topic)
     return queryset
+
+
+def search_cases(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Reference, company name, org number (with or without the hyphen) or e-mail."""
+    text = text.strip()
+    if not text:
+        return queryset
+    digits = "".join(ch for ch in text if ch.isdigit())
+    q = (
+        Q(reference__icontains=text)
+        | Q(company_name__icontains=text)
+        | Q(email__icontains=text)
+        | Q(org_number__icontains=text)
+    )
+    if len(digits) >= 6 and len(digits) != len(text):
+        q |= Q(org_number__icontains=digits)
+    if len(digits) == 10:
+        q |= Q(org_number=f"{digits[:6]}-{digits[6:]}")
+    return queryset.filter(q)
+
+
+def county_case_list(
+    viewer,
+    *,
+    now: datetime,
+    search: str = "",
+    open_only: bool = True,
+    status: str = "",
+    actor=None,
+    office=None,
+    overdue: bool = False,
+) -> QuerySet[Case]:
+    """The coordinator's list: open cases by default, nearest deadline first (closed ones, when
+    shown, after the open ones, latest closed first)."""
+    queryset = county_cases(viewer)
+    if open_only:
+        queryset = queryset.open()
+    queryset = apply_case_filters(queryset, status=status, overdue=overdue, now=now)
+    if actor is not None:
+        queryset = queryset.filter(assigned_actor=actor)
+    if office is not None:
+        queryset = queryset.filter(office=office)
+    queryset = search_cases(queryset, search)
+    is_closed = ExpressionWrapper(Q(status=Case.Status.CLOSED), output_field=BooleanField())
+    return queryset.annotate(is_closed=is_closed).order_by(
+        "is_closed", F("closed_at").desc(nulls_first=True), "deadline_at", "pk"
+    )

@@ -32,6 +32,7 @@ from routing.escalation import sweep_health
 from routing.forms_staff import (
     CaseFilterForm,
     CloseForm,
+    CountyCaseFilterForm,
     EmailCompanyForm,
     EmptyActionForm,
     FirstContactForm,
@@ -100,11 +101,10 @@ def handler_inbox(request):
 def coordinator_cases(request):
     require_county_case_lists(request.scope)
     now = timezone.now()
-    filter_form = CaseFilterForm(request.GET or None)
-    filters = filter_form.filters() if request.GET else {}
-    queryset = selectors.apply_case_filters(
-        selectors.county_cases(request.scope), now=now, **filters
-    ).order_by("deadline_at")
+    filter_form = CountyCaseFilterForm(
+        request.GET or None, cases=selectors.county_cases(request.scope)
+    )
+    queryset = selectors.county_case_list(request.scope, now=now, **filter_form.filters())
     return render(
         request,
         "routing/cases/coordinator_list.html",
@@ -112,7 +112,7 @@ def coordinator_cases(request):
             "filter_form": filter_form,
             "page": _page(request, queryset, now),
             "title": _("Länets ärenden"),
-            "caption": _("Alla ärenden i länet, tidigast frist först"),
+            "caption": _("Öppna ärenden först, tidigast frist först"),
             "list_kind": "all",
             "now": now,
         },
