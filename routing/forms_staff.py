@@ -112,6 +112,12 @@ class ReassignForm(StaffForm):
         required=False,
         help_text=_("Utan handläggare hamnar ärendet i kontorets kö."),
     )
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Syns i ärendets historik och i meddelandet till det nya kontoret."),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +157,15 @@ class OverrideRoutingForm(StaffForm):
         if case.assigned_actor_id:
             queryset = queryset.exclude(actor_id=case.assigned_actor_id)
         self.fields["office"].queryset = queryset
+
+
+class AskCoordinatorForm(StaffForm):
+    question = forms.CharField(
+        label=_("Fråga till länets samordnare"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Skickas med e-post till länets samordnare och sparas i ärendets historik."),
+    )
 
 
 class NoteForm(StaffForm):

@@ -65,12 +65,13 @@ def overdue_cases(viewer, *, now: datetime | None = None) -> QuerySet[Case]:
     )
 
 
-def national_overdue_cases(viewer) -> QuerySet[Case]:
-    """Cases escalated to national level (3) that still lack first contact."""
+def national_overdue_cases(viewer, *, now: datetime | None = None) -> QuerySet[Case]:
+    """Overdue cases (``overdue_q``) still waiting more than one working day after their deadline,
+    i.e. past ``national_escalation_at``, when they reach national level. Longest waiting first."""
+    now = now or timezone.now()
     return (
         cases_visible_to(viewer)
-        .open()
-        .filter(AWAITING_CONTACT, escalation_level__gte=3)
+        .filter(overdue_q(now), national_escalation_at__lte=now)
         .select_related(*_LIST_RELATED)
         .order_by("deadline_at")
     )
