@@ -64,7 +64,7 @@ class PeriodForm(forms.Form):
 
 
 def bad_rows_message(count: int, *, in_file: bool) -> str:
-    """ "1 rad i filen har fel" / "3 rader i filen har fel", with the plural Swedish and English need."""
+    """ "1 rad i filen har fel" / "3 rader i filen har fel": the plural each language needs."""
     if in_file:
         text = ngettext(
             "%(n)s rad i filen har fel; se rapporten nedan. Ingenting har sparats.",
