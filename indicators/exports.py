@@ -14,18 +14,20 @@ import hmac
 import io
 from collections.abc import Iterable, Iterator
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import CharField, DateTimeField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators import definitions as d
 from indicators.access import activities_visible_to
 from indicators.measures import Indicator
-from indicators.models import ActivityParticipant, SurveyResponse
+from indicators.models import Activity, ActivityParticipant, SurveyResponse
 from indicators.snapshots import SnapshotData, snapshot_for
 from indicators.values import Period, Unit
 from regions.models import County
@@ -80,12 +82,24 @@ def _row(code: str, name: str, period: Period, values: dict) -> list:
     return row
 
 
+def swedish_number(value):
+    """A number as Swedish Excel reads it: decimal comma (``83,6``); text and integers as they are.
+
+    Digits only, no thousands separator, so the cell stays a number in Excel and LibreOffice.
+    """
+    if isinstance(value, bool) or not isinstance(value, float | Decimal):
+        return value
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def indicators_csv(county_codes: list[str] | None, period: Period) -> bytes:
-    # Semicolons and a BOM: what Swedish Excel opens correctly with a double click.
+    # Semicolons, decimal commas and a BOM: what Swedish Excel opens correctly with a double click.
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(indicator_headers())
-    writer.writerows(indicator_rows(county_codes, period))
+    for row in indicator_rows(county_codes, period):
+        writer.writerow([swedish_number(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -131,24 +145,31 @@ def pseudonym(org_number: str, key: str | None = None) -> str:
     return hmac.new(secret, normalised.encode(), hashlib.sha256).hexdigest()[:20]
 
 
-PANEL_HEADERS = [
-    "company",
-    "county",
-    "record",
-    "question_date",
-    "first_contact_date",
-    "first_contact_in_time",
-    "closed_date",
-    "outcome",
-    "referred",
-    "survey_right_actor_in_time",
-    "survey_got_help",
-    "survey_answered_date",
-    "effect_went_on",
-    "effect_answered_date",
-    "activity_kind",
-    "activity_date",
+#: The panel's columns: machine-readable code (the CSV's second header row) and readable label.
+PANEL_COLUMNS = [
+    ("company", _lazy("Företag (pseudonym)")),
+    ("county_code", _lazy("Länskod")),
+    ("county", _lazy("Län")),
+    ("record", _lazy("Typ av rad")),
+    ("question_date", _lazy("Frågan kom in")),
+    ("first_contact_date", _lazy("Första kontakt")),
+    ("first_contact_in_time", _lazy("Första kontakt inom fristen")),
+    ("closed_date", _lazy("Avslutad")),
+    ("outcome", _lazy("Utfall")),
+    ("referred", _lazy("Hänvisad")),
+    ("survey_right_actor_in_time", _lazy("Enkät: rätt aktör inom en arbetsdag")),
+    ("survey_got_help", _lazy("Enkät: fick den hjälp de behövde")),
+    ("survey_answered_date", _lazy("Enkät besvarad")),
+    ("effect_went_on", _lazy("Effektfråga: gått vidare med export")),
+    ("effect_answered_date", _lazy("Effektfråga besvarad")),
+    ("activity_kind", _lazy("Aktivitet")),
+    ("activity_date", _lazy("Aktivitetens datum")),
 ]
+PANEL_HEADERS = [code for code, _label in PANEL_COLUMNS]
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
 
 
 def _day(value) -> str:
@@ -167,13 +188,25 @@ def _survey(kind: str, field: str, output=None):
 
 
 def panel_rows(cases, participants) -> Iterator[list]:
-    """Rows for the panel; ``cases``/``participants`` are already scoped and period-filtered."""
+    """Rows for the panel; ``cases``/``participants`` are already scoped and period-filtered.
+
+    Values are words in the active language (county names, "Ja"/"Nej", outcome labels); dates ISO.
+    """
     cache: dict[str, str] = {}
 
     def company(org: str) -> str:
         if org not in cache:
             cache[org] = pseudonym(org)
         return cache[org]
+
+    county_names = dict(County.objects.values_list("code", "name"))
+    yes, no = _("Ja"), _("Nej")
+    outcomes = _labels(Case.Outcome.choices)
+    right_actor = _labels(SurveyResponse.RightActor.choices)
+    got_help = _labels(SurveyResponse.GotHelp.choices)
+    went_on = _labels(SurveyResponse.WentOn.choices)
+    kinds = _labels(Activity.Kind.choices)
+    case_label, activity_label = _("Ärende"), _("Aktivitet")
 
     case_rows = (
         cases.real()
@@ -216,21 +249,22 @@ def panel_rows(cases, participants) -> Iterator[list]:
         e_went,
         e_at,
     ) in case_rows.iterator(chunk_size=5000):
-        in_time = "" if contact is None else ("1" if contact <= deadline else "0")
+        in_time = "" if contact is None else (yes if contact <= deadline else no)
         yield [
             company(org),
             county,
-            "case",
+            county_names.get(county, county),
+            case_label,
             _day(created),
             _day(contact),
             in_time,
             _day(closed),
-            outcome,
-            "1" if status == Case.Status.REFERRED else "0",
-            s_right or "",
-            s_help or "",
+            outcomes.get(outcome, outcome),
+            yes if status == Case.Status.REFERRED else no,
+            right_actor.get(s_right, s_right or ""),
+            got_help.get(s_help, s_help or ""),
             _day(s_at),
-            e_went or "",
+            went_on.get(e_went, e_went or ""),
             _day(e_at),
             "",
             "",
@@ -239,7 +273,15 @@ def panel_rows(cases, participants) -> Iterator[list]:
         "org_number", "activity__county_id", "activity__kind", "activity__date"
     )
     for org, county, kind, day in part_rows.iterator(chunk_size=5000):
-        yield [company(org), county, "activity", *[""] * 11, kind, day.isoformat()]
+        yield [
+            company(org),
+            county,
+            county_names.get(county, county),
+            activity_label,
+            *[""] * 11,
+            kinds.get(kind, kind),
+            day.isoformat(),
+        ]
 
 
 class _Echo:
@@ -249,7 +291,9 @@ class _Echo:
 
 def panel_csv_stream(cases, participants) -> Iterable[str]:
     writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(PANEL_HEADERS)
+    # Readable headers first (what a person opening it in Excel sees), the codes for scripts below.
+    yield "\ufeff" + writer.writerow([str(label) for _code, label in PANEL_COLUMNS])
+    yield writer.writerow(PANEL_HEADERS)
     for row in panel_rows(cases, participants):
         yield writer.writerow(row)
 

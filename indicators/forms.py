@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from indicators.models import Activity, SurveyResponse
 from indicators.periods import period_from_dates, period_problem
@@ -62,6 +63,23 @@ class PeriodForm(forms.Form):
         return default_period()
 
 
+def bad_rows_message(count: int, *, in_file: bool) -> str:
+    """ "1 rad i filen har fel" / "3 rader i filen har fel": the plural each language needs."""
+    if in_file:
+        text = ngettext(
+            "%(n)s rad i filen har fel; se rapporten nedan. Ingenting har sparats.",
+            "%(n)s rader i filen har fel; se rapporten nedan. Ingenting har sparats.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(n)s rad har fel; se rapporten nedan. Ingenting har sparats.",
+            "%(n)s rader har fel; se rapporten nedan. Ingenting har sparats.",
+            count,
+        )
+    return text % {"n": count}
+
+
 class ActivityForm(forms.Form):
     """An activity with the companies that took part (typed and/or a CSV file)."""
 
@@ -91,6 +109,22 @@ class ActivityForm(forms.Form):
         help_text=_("Lämna 0 för att räkna de deltagande företagen."),
     )
     description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea)
+    is_public = forms.BooleanField(
+        label=_("Visa på länets sida"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Kommande seminarier, workshoppar, konferenser och studieresor visas under "
+            "”Kommande aktiviteter” på exportcentrets sida."
+        ),
+    )
+    registration_url = forms.URLField(
+        label=_("Anmälningslänk"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_("Webbadress där företag anmäler sig, t.ex. https://exempel.se/anmalan"),
+    )
     companies_text = forms.CharField(
         label=_("Deltagande företag"),
         required=False,
@@ -113,6 +147,9 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
         self.fields["actors"].queryset = actors
+        if "companies_file" in self.fields:
+            # The error summary names the field on its own, without the label's "eller".
+            self.fields["companies_file"].summary_label = _("CSV-fil med deltagande företag")
         self.bad_rows: list = []
 
     def clean_companies_file(self):
@@ -136,8 +173,7 @@ class ActivityForm(forms.Form):
         if typed.bad_rows:
             self.add_error(
                 "companies_text",
-                _("%(n)s rader har fel; se rapporten nedan. Ingenting har sparats.")
-                % {"n": len(typed.bad_rows)},
+                bad_rows_message(len(typed.bad_rows), in_file=False),
             )
         upload = data.get("companies_file")
         file_bad = []
@@ -149,8 +185,7 @@ class ActivityForm(forms.Form):
             if file_bad:
                 self.add_error(
                     "companies_file",
-                    _("%(n)s rader i filen har fel; se rapporten nedan. Ingenting har sparats.")
-                    % {"n": len(file_bad)},
+                    bad_rows_message(len(file_bad), in_file=True),
                 )
         self.bad_rows = [("text", row) for row in typed.bad_rows] + [
             ("file", row) for row in file_bad
@@ -164,6 +199,18 @@ class ActivityForm(forms.Form):
             )
         data["companies"] = companies
         return data
+
+
+class ActivityEditForm(ActivityForm):
+    """The activity's own facts; its companies are added on the activity's page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["companies_text"]
+        del self.fields["companies_file"]
+        self.fields["participant_count"].help_text = _(
+            "Kan inte vara färre än de registrerade deltagande företagen."
+        )
 
 
 class ParticipantImportForm(forms.Form):
@@ -184,10 +231,7 @@ class ParticipantImportForm(forms.Form):
         parsed = parse_participants_csv(upload.read())
         self.bad_rows = [("file", row) for row in parsed.bad_rows]
         if parsed.bad_rows:
-            raise forms.ValidationError(
-                _("%(n)s rader i filen har fel; se rapporten nedan. Ingenting har sparats.")
-                % {"n": len(parsed.bad_rows)}
-            )
+            raise forms.ValidationError(bad_rows_message(len(parsed.bad_rows), in_file=True))
         if not parsed.companies:
             raise forms.ValidationError(_("Filen innehåller inga organisationsnummer."))
         self.companies = parsed.companies

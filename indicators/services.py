@@ -181,6 +181,56 @@ def activity_create(
 
 
 @transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    county: County,
+    kind: str,
+    title: str,
+    date: date,
+    actors: list[Actor],
+    participant_count: int,
+    description: str = "",
+    financing_kind: str = "",
+    registration_url: str = "",
+    is_public: bool = False,
+) -> Activity:
+    """Change an activity's facts; its participating companies stay as they are."""
+    registered = activity.participants.count()
+    activity.county = county
+    activity.kind = kind
+    activity.title = title
+    activity.date = date
+    activity.description = description
+    activity.participant_count = max(participant_count, registered)
+    activity.financing_kind = financing_kind if kind == Activity.Kind.FINANCING_DECISION else ""
+    activity.registration_url = registration_url
+    activity.is_public = is_public
+    activity.save(
+        update_fields=[
+            "county",
+            "kind",
+            "title",
+            "date",
+            "description",
+            "participant_count",
+            "financing_kind",
+            "registration_url",
+            "is_public",
+        ]
+    )
+    activity.actors.set(actors)
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity) -> None:
+    """A cancelled activity did not happen: it leaves the county page and the indicators, with
+    its participant rows (which are personal data when a company is a sole trader)."""
+    activity.delete()
+
+
+@transaction.atomic
 def activity_add_participants(*, activity: Activity, companies: dict[str, str]) -> int:
     """Add companies (already validated); ones already registered are left as they are.
 

@@ -17,6 +17,8 @@ urlpatterns += [
     path("aktiviteter/", views.activity_list, name="activity-list"),
     path("aktiviteter/ny/", views.activity_create, name="activity-create"),
     path("aktiviteter/<int:pk>/", views.activity_detail, name="activity-detail"),
+    path("aktiviteter/<int:pk>/andra/", views.activity_edit, name="activity-edit"),
+    path("aktiviteter/<int:pk>/stall-in/", views.activity_cancel, name="activity-cancel"),
     path("uppfoljning/<str:token>/", views.survey_answer, name="survey-answer"),
     path(
         "nationellt/tillganglighetsmatning/",

@@ -33,6 +33,7 @@ from indicators.access import (
 )
 from indicators.forms import (
     PRESET_LABELS,
+    ActivityEditForm,
     ActivityForm,
     EffectSurveyForm,
     FollowupSurveyForm,
@@ -178,6 +179,8 @@ def activity_create(request):
                 companies=data["companies"],
                 description=data["description"],
                 financing_kind=data["financing_kind"],
+                registration_url=data["registration_url"],
+                is_public=data["is_public"],
                 created_by=request.user,
             )
             messages.success(
@@ -189,6 +192,51 @@ def activity_create(request):
     else:
         form = _activity_form(request)
     return render(request, "indicators/activity_form.html", {"form": form})
+
+
+@login_required
+def activity_edit(request, pk: int):
+    activity = require_activity_editor(request.scope, access_activity(request.scope, pk))
+    counties = activity_counties_for(request.scope)
+    actors = selectors.actors_for_counties(counties.values_list("code", flat=True))
+    initial = {
+        "county": activity.county_id,
+        "kind": activity.kind,
+        "title": activity.title,
+        "date": activity.date,
+        "actors": list(activity.actors.values_list("pk", flat=True)),
+        "financing_kind": activity.financing_kind,
+        "participant_count": activity.participant_count,
+        "description": activity.description,
+        "is_public": activity.is_public,
+        "registration_url": activity.registration_url,
+    }
+    form = ActivityEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        counties=counties,
+        actors=actors,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "companies"}
+        data["actors"] = list(data["actors"])
+        data["participant_count"] = data["participant_count"] or 0
+        services.activity_update(activity=activity, **data)
+        messages.success(request, _("Ändringarna i aktiviteten är sparade."))
+        return redirect("activity-detail", pk=activity.pk)
+    return render(request, "indicators/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_cancel(request, pk: int):
+    """GET asks for confirmation; POST cancels."""
+    activity = require_activity_editor(request.scope, access_activity(request.scope, pk))
+    if request.method == "POST":
+        title = activity.title
+        services.activity_cancel(activity=activity)
+        messages.success(request, _("Aktiviteten ”%(title)s” är inställd.") % {"title": title})
+        return redirect("activity-list")
+    return render(request, "indicators/activity_cancel.html", {"activity": activity})
 
 
 @login_required

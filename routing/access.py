@@ -92,7 +92,10 @@ def case_actions_for(viewer, case: Case) -> frozenset[str]:
     if role not in CASE_ROLES or is_referring_office_reader(viewer, case):
         return frozenset()
     actions = {"note"}
-    if role not in HANDLING_ROLES:
+    if role == Role.NATIONAL:
+        # National staff follow up late cases: they ask the county, or move the case themselves.
+        if case.status != Case.Status.CLOSED:
+            actions |= {"ask_coordinator", "reassign"}
         return frozenset(actions)
     status = case.status
     if status == Case.Status.CLOSED:

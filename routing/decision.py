@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from regions.models import County
 from routing.catalogue import catalogue
-from routing.engine import Condition, Decision, Labels, RuleMatch, explanation_lines
+from routing.engine import NATIONAL, Condition, Decision, Labels, RuleMatch, explanation_lines
 from routing.engine.explain import actor_name, condition_text, rule_scope_text
 
 DECISION_VERSION = 2
@@ -230,6 +230,23 @@ class RoutingDecision:
         return Explanation(
             sentences=tuple(sentences), rules=rules, for_company=self._company_sentence(labels)
         )
+
+    def deciding_match(self) -> RuleMatch | None:
+        """The rule that decided the outcome, as the engine ranks (``routing.engine``): for an
+        actor a matching county rule put first, that county rule (highest priority); otherwise the
+        chosen actor's heaviest positive rule. None when no rule decided (the front door)."""
+        if self.fallback_to_front_door:
+            return None
+        positive = [m for m in self.matches if m.actor_type == self.chosen_actor and m.weight > 0]
+        county = [m for m in positive if m.scope != NATIONAL]
+        # ``matches`` come in ranking order and, per actor, by priority: the first is the highest.
+        if county:
+            return county[0]
+        return max(positive, key=lambda m: m.weight, default=None)
+
+    def decided_by_county_rule(self) -> bool:
+        match = self.deciding_match()
+        return match is not None and match.scope != NATIONAL
 
     def _company_sentence(self, labels: Labels) -> str:
         if self.override is not None:

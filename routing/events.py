@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     REASSIGNED = "reassigned"
     ROUTING_OVERRIDDEN = "routing_overridden"
+    COORDINATOR_ASKED = "coordinator_asked"
     NOTE = "note"
     EMAIL_COMPANY = "email_company"
     EMAIL_FAILED = "email_failed"
@@ -63,6 +64,7 @@ EVENT_LABELS: dict[EventKind, EventLabel] = {
     EventKind.REOPENED: EventLabel(_("Öppnat igen")),
     EventKind.REASSIGNED: EventLabel(_("Omfördelat")),
     EventKind.ROUTING_OVERRIDDEN: EventLabel(_("Vägledningen ändrad")),
+    EventKind.COORDINATOR_ASKED: EventLabel(_("Fråga till länets samordnare")),
     EventKind.NOTE: EventLabel(_("Intern anteckning")),
     EventKind.EMAIL_COMPANY: EventLabel(
         _("E-post till företaget"), _("Ni fick ett e-postmeddelande från handläggaren")

@@ -358,7 +358,11 @@ class RuleForm(forms.Form):
         initial=2.0,
         min_value=-100,
         max_value=100,
-        help_text=_("Läggs till aktörens poäng. En negativ vikt trycker ned en aktör."),
+        help_text=_(
+            "Läggs till aktörens poäng; en negativ vikt trycker ned en aktör. En aktör som en "
+            "matchande länsregel med positiv vikt pekar på går alltid före aktörer som bara "
+            "nationella regler pekar på, oavsett poäng. Poängen avgör mellan aktörer på samma nivå."
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Office, Topic
+from regions.models import Actor, Office, Topic
 from routing.clock import STOCKHOLM
 from routing.models import Case
 
@@ -112,6 +112,12 @@ class ReassignForm(StaffForm):
         required=False,
         help_text=_("Utan handläggare hamnar ärendet i kontorets kö."),
     )
+    reason = forms.CharField(
+        label=_("Skäl"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Syns i ärendets historik och i meddelandet till det nya kontoret."),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +157,15 @@ class OverrideRoutingForm(StaffForm):
         if case.assigned_actor_id:
             queryset = queryset.exclude(actor_id=case.assigned_actor_id)
         self.fields["office"].queryset = queryset
+
+
+class AskCoordinatorForm(StaffForm):
+    question = forms.CharField(
+        label=_("Fråga till länets samordnare"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Skickas med e-post till länets samordnare och sparas i ärendets historik."),
+    )
 
 
 class NoteForm(StaffForm):
@@ -194,4 +209,60 @@ class CaseFilterForm(forms.Form):
             "status": self.cleaned_data.get("status") or "",
             "topic": topic.pk if topic else "",
             "overdue": bool(self.cleaned_data.get("overdue")),
+        }
+
+
+class CountyCaseFilterForm(forms.Form):
+    """GET filters and search of the county's case list. Open cases unless another status is chosen;
+    invalid input is ignored (the list falls back to its default) (never an error page).
+    """
+
+    template_name = "routing/cases/_form_fields.html"
+
+    OPEN = "open"
+    ALL = "all"
+
+    q = forms.CharField(
+        label=_("Sök"),
+        required=False,
+        max_length=200,
+        help_text=_("Referens, företag, organisationsnummer eller e-post"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(OPEN, _("Öppna ärenden")), (ALL, _("Alla, även avslutade"))]
+        + Case.Status.choices,
+    )
+    actor = forms.ModelChoiceField(
+        label=_("Aktör"), required=False, queryset=Actor.objects.none(), empty_label=_("Alla")
+    )
+    office = OfficeChoiceField(
+        label=_("Kontor"), required=False, queryset=Office.objects.none(), empty_label=_("Alla")
+    )
+    overdue = forms.BooleanField(label=_("Bara försenade"), required=False)
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only actors and offices that have cases in the viewer's list, so every choice finds some.
+        self.fields["actor"].queryset = Actor.objects.filter(
+            pk__in=cases.values("assigned_actor_id")
+        ).order_by("name")
+        self.fields["office"].queryset = (
+            Office.objects.filter(pk__in=cases.values("office_id"))
+            .select_related("actor")
+            .order_by("actor__name", "name")
+        )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        status = data.get("status") or self.OPEN
+        return {
+            "search": (data.get("q") or "").strip(),
+            "open_only": status == self.OPEN,
+            "status": "" if status in {self.OPEN, self.ALL} else status,
+            "actor": data.get("actor"),
+            "office": data.get("office"),
+            "overdue": bool(data.get("overdue")),
         }

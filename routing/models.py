@@ -388,6 +388,18 @@ class RoutingRuleChange(models.Model):
     def __str__(self) -> str:
         return f"{self.rule_name} {self.action} {self.changed_at:%Y-%m-%d}"
 
+    @property
+    def action_label(self) -> str:
+        """What happened to the rule, in words (the stored ``action`` is a code)."""
+        return str(RULE_CHANGE_ACTION_LABELS.get(self.action, self.action))
+
+
+RULE_CHANGE_ACTION_LABELS = {
+    "created": _("Regeln skapades"),
+    "updated": _("Regeln ändrades"),
+    "deleted": _("Regeln togs bort"),
+}
+
 
 class ExampleQuestion(models.Model):
     """A county's example question with the actor it should reach; re-run on every rule change."""

@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from regions.models import County
 from regions.versions import shared_version, shared_version_bump
 from routing.catalogue import CatalogueSnapshot, catalogue, front_door_actor_type
+from routing.countries import country_name
+from routing.decision import display_labels
 from routing.engine import (
     CompiledRules,
     Decision,
+    Labels,
     QuestionFacts,
     RuleSpec,
     ServiceSpec,
@@ -145,6 +150,88 @@ def rule_snapshot(rule: RoutingRule) -> dict[str, Any]:
         "actor_type": rule.actor_type_id,
         "weight": rule.weight,
     }
+
+
+#: The rule's fields in the order a person reads them, with their names.
+RULE_FIELD_LABELS = {
+    "name": _lazy("Namn"),
+    "county": _lazy("Gäller"),
+    "active": _lazy("Aktiv"),
+    "actor_type": _lazy("Aktör"),
+    "weight": _lazy("Vikt"),
+    "priority": _lazy("Prioritet"),
+    "topics": _lazy("Ämnen"),
+    "keywords": _lazy("Nyckelord"),
+    "market_groups": _lazy("Marknadsgrupper"),
+    "countries": _lazy("Länder"),
+    "employee_bands": _lazy("Företagets storlek"),
+    "export_experience": _lazy("Exporterfarenhet"),
+}
+
+
+def rule_value_text(field: str, value: Any, labels: Labels | None = None) -> str:
+    """A stored rule value as a person reads it, in the active language ("–" for nothing)."""
+    labels = labels or display_labels()
+    if value is None or value == [] or value == "":
+        return "–" if field != "county" else _("Hela landet (nationell regel)")
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    name_of = {
+        "county": labels.county,
+        "actor_type": labels.actor,
+        "topics": labels.topic,
+        "market_groups": labels.market,
+        "employee_bands": labels.employees,
+        "export_experience": labels.experience,
+        "countries": lambda code: country_name(code, translation.get_language() or "sv"),
+    }.get(field, str)
+    if isinstance(value, list):
+        return ", ".join(name_of(str(item)) for item in value)
+    if isinstance(value, float):
+        return formats.number_format(value, decimal_pos=None if value % 1 else 0)
+    return name_of(str(value))
+
+
+def rule_change_readable(change: RoutingRuleChange) -> list[dict[str, Any]]:
+    """``rule_change_diff`` in words: field names and values as people read them."""
+    labels = display_labels()
+    rows = {row["field"]: row for row in rule_change_diff(change)}
+    ordered = [f for f in RULE_FIELD_LABELS if f in rows] + sorted(
+        set(rows) - set(RULE_FIELD_LABELS)
+    )
+    return [
+        {
+            "field": str(RULE_FIELD_LABELS.get(field, field)),
+            "before": None
+            if change.before is None
+            else rule_value_text(field, rows[field]["before"], labels),
+            "after": None
+            if change.after is None
+            else rule_value_text(field, rows[field]["after"], labels),
+            "changed": rows[field]["changed"],
+        }
+        for field in ordered
+    ]
+
+
+def example_results_readable(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Example outcomes with actor and county names instead of codes (the codes stay for
+    comparing)."""
+    labels = display_labels()
+
+    def actor(code: str) -> str:
+        return labels.actor(code) if code else ""
+
+    return [
+        {
+            **result,
+            "county_name": labels.county(result["county"]),
+            "expected_name": actor(result["expected"]),
+            "before_name": actor(result["before"]),
+            "after_name": actor(result["after"]),
+        }
+        for result in results
+    ]
 
 
 def rule_change_diff(change: RoutingRuleChange) -> list[dict[str, Any]]:

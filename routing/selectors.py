@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from regions.access import scope_of
 from routing.access import cases_referred_by, cases_visible_to
 from routing.deadlines import overdue_q
 from routing.events import EventKind
-from routing.models import AWAITING_CONTACT, Case, CaseEvent
+from routing.models import Case, CaseEvent
 
 _LIST_RELATED = ("county", "office", "handler", "topic")
 
@@ -68,12 +68,13 @@ def overdue_cases(viewer, *, now: datetime | None = None) -> QuerySet[Case]:
     )
 
 
-def national_overdue_cases(viewer) -> QuerySet[Case]:
-    """Cases escalated to national level (3) that still lack first contact."""
+def national_overdue_cases(viewer, *, now: datetime | None = None) -> QuerySet[Case]:
+    """Overdue cases (``overdue_q``) still waiting more than one working day after their deadline,
+    i.e. past ``national_escalation_at``, when they reach national level. Longest waiting first."""
+    now = now or timezone.now()
     return (
         cases_visible_to(viewer)
-        .open()
-        .filter(AWAITING_CONTACT, escalation_level__gte=3)
+        .filter(overdue_q(now), national_escalation_at__lte=now)
         .select_related(*_LIST_RELATED)
         .order_by("deadline_at")
     )
@@ -133,4 +134,51 @@ def case_referral_step(events: list[CaseEvent]) -> ReferralStep | None:
         to_office=referral.to_value,
         reason=referral.message,
         acknowledged=acknowledged,
+    )
+
+
+def search_cases(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Reference, company name, org number (with or without the hyphen) or e-mail."""
+    text = text.strip()
+    if not text:
+        return queryset
+    digits = "".join(ch for ch in text if ch.isdigit())
+    q = (
+        Q(reference__icontains=text)
+        | Q(company_name__icontains=text)
+        | Q(email__icontains=text)
+        | Q(org_number__icontains=text)
+    )
+    if len(digits) >= 6 and len(digits) != len(text):
+        q |= Q(org_number__icontains=digits)
+    if len(digits) == 10:
+        q |= Q(org_number=f"{digits[:6]}-{digits[6:]}")
+    return queryset.filter(q)
+
+
+def county_case_list(
+    viewer,
+    *,
+    now: datetime,
+    search: str = "",
+    open_only: bool = True,
+    status: str = "",
+    actor=None,
+    office=None,
+    overdue: bool = False,
+) -> QuerySet[Case]:
+    """The coordinator's list: open cases by default, nearest deadline first (closed ones, when
+    shown, after the open ones, latest closed first)."""
+    queryset = county_cases(viewer)
+    if open_only:
+        queryset = queryset.open()
+    queryset = apply_case_filters(queryset, status=status, overdue=overdue, now=now)
+    if actor is not None:
+        queryset = queryset.filter(assigned_actor=actor)
+    if office is not None:
+        queryset = queryset.filter(office=office)
+    queryset = search_cases(queryset, search)
+    is_closed = ExpressionWrapper(Q(status=Case.Status.CLOSED), output_field=BooleanField())
+    return queryset.annotate(is_closed=is_closed).order_by(
+        "is_closed", F("closed_at").desc(nulls_first=True), "deadline_at", "pk"
     )

@@ -330,11 +330,15 @@ def _check_county_office(case: Case, office: Office) -> None:
 
 
 @transaction.atomic
-def case_reassign(*, case: Case, user, office: Office, handler=None) -> Case:
-    """Coordinator: move the case to any office (and optionally handler) in the county.
+def case_reassign(*, case: Case, user, office: Office, reason: str, handler=None) -> Case:
+    """Coordinator or national staff: move the case to any office (and optionally handler) in the
+    county, saying why; the new office (or handler) is told by e-mail with the reason.
 
     The deadline is not touched: the company is still waiting.
     """
+    reason = reason.strip()
+    if not reason:
+        raise CaseActionError(_("Ange varför ärendet omfördelas."))
     locked = _locked(case)
     _require(user, locked, "reassign")
     _check_county_office(locked, office)
@@ -368,6 +372,7 @@ def case_reassign(*, case: Case, user, office: Office, handler=None) -> Case:
         user=user,
         from_value=old,
         to_value=f"{office.name} / {_user_label(handler)}".strip(" /"),
+        message=reason,
         data={
             "office": office.pk,
             "handler": handler.pk if handler else None,
@@ -375,6 +380,17 @@ def case_reassign(*, case: Case, user, office: Office, handler=None) -> Case:
             "to_status": locked.status,
         },
     )
+    recipient = handler.email if handler is not None else office.email
+    if recipient and (office.pk != (case.office_id or 0) or handler is not None):
+        outbox_enqueue_templated(
+            template_base="routing/email/staff_reassigned",
+            context={"case": locked, "reason": reason, "url": _case_url(locked)},
+            to=recipient,
+            language="sv",
+            kind="staff_reassigned",
+            case=locked,
+            staff=True,
+        )
     _sync(case, locked)
     return case
 
@@ -505,4 +521,48 @@ def case_notify_new_assignment(*, case: Case) -> None:
         kind="staff_new_case",
         case=case,
         staff=True,
+    )
+
+
+@transaction.atomic
+def case_ask_coordinator(*, case: Case, user, question: str) -> CaseEvent:
+    """National staff: ask the county's coordinators about a case, by e-mail through the outbox.
+
+    Recorded in the case's history (internal), so the coordinator's answer has its context.
+    """
+    question = question.strip()
+    if not question:
+        raise CaseActionError(_("Skriv vad du vill fråga samordnaren."))
+    locked = _locked(case)
+    _require(user, locked, "ask_coordinator")
+    addresses = sorted(
+        StaffProfile.objects.filter(
+            role=StaffProfile.Role.COORDINATOR, county_id=locked.county_id, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if not addresses:
+        raise CaseActionError(_("Länet har ingen samordnare med e-postadress att fråga."))
+    for address in addresses:
+        outbox_enqueue_templated(
+            template_base="routing/email/staff_ask_coordinator",
+            context={
+                "case": locked,
+                "question": question,
+                "asked_by": _user_label(user),
+                "url": _case_url(locked),
+            },
+            to=address,
+            language="sv",
+            kind="staff_ask_coordinator",
+            case=locked,
+            staff=True,
+        )
+    return case_event_add(
+        case=locked,
+        kind="coordinator_asked",
+        user=user,
+        to_value=", ".join(addresses),
+        message=question,
     )

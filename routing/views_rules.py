@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +29,7 @@ from routing.access import (
     rules_visible_to,
     simulator_counties,
 )
-from routing.decision import display_labels
+from routing.decision import RoutingDecision, display_labels
 from routing.engine import QuestionFacts
 from routing.forms import ExampleQuestionForm, RuleForm, SimulatorForm
 from routing.models import ExampleQuestion, RoutingRuleChange
@@ -111,12 +112,13 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_change(request: HttpRequest, pk: int) -> HttpResponse:
     change = access_rule_change(request.scope, pk)
     results = example_results_visible_to(request.scope, change.example_results or [])
+    results = rules_service.example_results_readable(results)
     return render(
         request,
         "routing/rules/change.html",
         {
             "change": change,
-            "diff": rules_service.rule_change_diff(change),
+            "diff": rules_service.rule_change_readable(change),
             "changed_results": [r for r in results if r["changed"]],
             "results": results,
         },
@@ -134,7 +136,7 @@ def routing_simulator(request: HttpRequest) -> HttpResponse:
     decision = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        decision = rules_service.route_question(
+        engine_decision = rules_service.route_question(
             QuestionFacts(
                 county_code=data["county"].code,
                 text=data["question"],
@@ -144,6 +146,8 @@ def routing_simulator(request: HttpRequest) -> HttpResponse:
                 export_experience=data["export_experience"] or None,
             )
         )
+        # The same typed decision a filed case stores, so the simulator explains it the same way.
+        decision = RoutingDecision.from_engine(engine_decision, county=data["county"].code)
     county_code = (
         form.cleaned_data["county"].code
         if decision is not None
@@ -158,14 +162,27 @@ def routing_simulator(request: HttpRequest) -> HttpResponse:
         if county_code
         else ExampleQuestion.objects.none()
     )
-    lang = (request.LANGUAGE_CODE or "sv")[:2]
+    labels = display_labels()
     return render(
         request,
         "routing/rules/simulator.html",
         {
             "form": form,
             "decision": decision,
-            "explanation": decision.explanation_lines(lang, display_labels()) if decision else [],
+            "explanation": decision.explain(labels) if decision else None,
+            "deciding": decision.deciding_match() if decision else None,
+            "ranking": [
+                (labels.actor(r.actor_type), formats.number_format(r.score))
+                for r in (decision.ranked if decision else ())
+            ],
+            "example_rows": [
+                (
+                    ex,
+                    labels.actor(ex.expected_actor_type_id),
+                    labels.actor(ex.last_actor_type or ""),
+                )
+                for ex in examples
+            ],
             "examples": examples,
             "example_county": counties.filter(code=county_code).first() if county_code else None,
             "can_manage_examples": may_manage_examples(scope, county_code),

@@ -37,8 +37,10 @@ from routing.deadlines import (
 )
 from routing.escalation import sweep_health
 from routing.forms_staff import (
+    AskCoordinatorForm,
     CaseFilterForm,
     CloseForm,
+    CountyCaseFilterForm,
     EmailCompanyForm,
     EmptyActionForm,
     FirstContactForm,
@@ -116,11 +118,10 @@ def handler_inbox(request):
 def coordinator_cases(request):
     require_county_case_lists(request.scope)
     now = timezone.now()
-    filter_form = CaseFilterForm(request.GET or None)
-    filters = filter_form.filters() if request.GET else {}
-    queryset = selectors.apply_case_filters(
-        selectors.county_cases(request.scope), now=now, **filters
-    ).order_by("deadline_at")
+    filter_form = CountyCaseFilterForm(
+        request.GET or None, cases=selectors.county_cases(request.scope)
+    )
+    queryset = selectors.county_case_list(request.scope, now=now, **filter_form.filters())
     return render(
         request,
         "routing/cases/coordinator_list.html",
@@ -128,7 +129,7 @@ def coordinator_cases(request):
             "filter_form": filter_form,
             "page": _page(request, queryset, now),
             "title": _("Länets ärenden"),
-            "caption": _("Alla ärenden i länet, tidigast frist först"),
+            "caption": _("Öppna ärenden först, tidigast frist först"),
             "list_kind": "all",
             "now": now,
         },
@@ -175,7 +176,7 @@ def coordinator_overdue(request):
 def national_overdue(request):
     require_national_case_lists(request.scope)
     now = timezone.now()
-    queryset = selectors.national_overdue_cases(request.scope)
+    queryset = selectors.national_overdue_cases(request.scope, now=now)
     return render(
         request,
         "routing/cases/national_overdue.html",
@@ -196,6 +197,7 @@ ACTION_FORMS = {
     "reassign": (ReassignForm, True),
     "override_routing": (OverrideRoutingForm, True),
     "note": (NoteForm, False),
+    "ask_coordinator": (AskCoordinatorForm, False),
     "email": (EmailCompanyForm, False),
 }
 
@@ -228,13 +230,22 @@ def _run_action(action: str, *, case: Case, user, data: dict):
         services.case_reopen(case=case, user=user, reason=data["reason"])
         return _("Ärendet är öppnat igen.")
     if action == "reassign":
-        services.case_reassign(case=case, user=user, office=data["office"], handler=data["handler"])
+        services.case_reassign(
+            case=case,
+            user=user,
+            office=data["office"],
+            handler=data["handler"],
+            reason=data["reason"],
+        )
         return _("Ärendet är omfördelat.")
     if action == "override_routing":
         services.case_override_routing(
             case=case, user=user, office=data["office"], reason=data["reason"]
         )
         return _("Vägledningen är ändrad.")
+    if action == "ask_coordinator":
+        services.case_ask_coordinator(case=case, user=user, question=data["question"])
+        return _("Frågan till länets samordnare är köad för utskick.")
     if action == "note":
         services.case_add_note(case=case, user=user, text=data["text"])
         return _("Anteckningen är sparad.")
@@ -290,6 +301,10 @@ def case_action(request, reference: str, action: str):
     case = access_case_by_reference(request.scope, reference)
     if action not in ACTION_FORMS:
         raise Http404
+    if action not in case_actions_for(request.scope, case):
+        # Before the form: someone who may not act should not be shown its field errors.
+        messages.error(request, _("Den åtgärden går inte att göra för ärendet just nu."))
+        return redirect("case-detail", reference=case.reference)
     form = _form(action, case, request.POST)
     if not form.is_valid():
         messages.error(request, _("Rätta felen i formuläret nedan."))

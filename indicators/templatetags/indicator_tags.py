@@ -55,11 +55,22 @@ def getitem(mapping, key):
 
 
 @register.filter
-def goal_status(value) -> str:
-    """ "ok"/"bad"/"" for a share against the 80 % goal (shown as text, not only colour)."""
-    if isinstance(value, Share) and value.ratio is not None:
-        return "ok" if value.ratio >= 0.8 else "bad"
+def goal_status(value, indicator=None) -> str:
+    """ "ok"/"bad"/"" for a share against its indicator's goal (shown as text, not only colour).
+
+    Only indicators with a goal get one; without ``indicator`` the government's 80 % goal.
+    """
+    goal = getattr(indicator, "goal", None) if indicator is not None else 0.8
+    if goal is not None and isinstance(value, Share) and value.ratio is not None:
+        return "ok" if value.ratio >= goal else "bad"
     return ""
+
+
+@register.filter
+def goal_percent(indicator) -> str:
+    """The indicator's goal as people write it: "80 %"."""
+    goal = getattr(indicator, "goal", None)
+    return "" if goal is None else f"{round(goal * 100)}\u00a0%"
 
 
 @register.simple_tag

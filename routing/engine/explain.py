@@ -91,7 +91,9 @@ def rule_scope_text(scope: str, labels: Labels | None = None) -> str:
     labels = labels or Labels()
     if scope == NATIONAL:
         return _("nationell")
-    return _("län %(county)s") % {"county": labels.county(scope)}
+    name = labels.county(scope)
+    # A county's name already says "län" ("Skåne län"); only a bare code needs the word.
+    return name if name != scope else _("län %(county)s") % {"county": scope}
 
 
 def match_sentence(match: RuleMatch, labels: Labels | None = None) -> str:

@@ -99,6 +99,7 @@ def test_coordinator_sees_overdue_case_and_reassigns_it(page, login, people):
     panel.get_by_label("Handläggare (valfritt)").select_option(
         label="region.skane@example.se – Region Skåne"
     )
+    panel.get_by_label("Skäl").fill("Region Skåne har exportrådgivaren för Tyskland")
     panel.get_by_role("button", name="Omfördela").click()
     page.wait_for_load_state()
     assert page.get_by_role("status").filter(has_text="Ärendet är omfördelat").is_visible()

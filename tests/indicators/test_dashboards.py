@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -13,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators.exports import pseudonym
-from indicators.models import IndicatorSnapshot
+from indicators.exports import pseudonym, swedish_number
+from indicators.models import Activity, IndicatorSnapshot
 from tests.indicators.factories import ActivityFactory, CaseFactory, local, survey_answer
 
 PERIOD = {"from": "2026-03-01", "to": "2026-03-31"}
@@ -202,6 +203,18 @@ def test_coordinator_csv_is_own_county_only(client, data):
     assert [r[0] for r in rows[1:]] == ["12"]
 
 
+def test_csv_is_swedish_excel_decimal_comma_and_readable_headers(client, data):
+    response = get(client, data.national, reverse("indicator-export", args=["csv"]), **PERIOD)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Länskod", "Län"]
+    assert "Inkomna frågor" in rows[0]
+    cells = [cell for row in rows[1:] for cell in row[4:]]
+    assert not [cell for cell in cells if re.fullmatch(r"-?\d+\.\d+", cell)]
+    assert swedish_number(83.6) == "83,6"
+    assert swedish_number(2.0) == "2"
+    assert swedish_number(12) == 12
+
+
 def test_coordinator_cannot_export_another_county(client, data):
     url = reverse("indicator-export", args=["xlsx"])
     assert get(client, data.coordinator, url, county="20").status_code == 404
@@ -220,17 +233,21 @@ def test_panel_is_pseudonymised_and_scoped(client, data):
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "556677" not in body
-    rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
-    assert {r["county"] for r in rows} == {"12"}
-    cases = [r for r in rows if r["record"] == "case"]
+    readable, *lines = body.splitlines()
+    assert readable.startswith("Företag (pseudonym);Länskod;Län;")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"))  # codes as keys
+    assert {(r["county_code"], r["county"]) for r in rows} == {("12", "Skåne län")}
+    cases = [r for r in rows if r["record"] == "Ärende"]
     assert len(cases) == 2  # the test case is not in the panel
-    activities = [r for r in rows if r["record"] == "activity"]
+    activities = [r for r in rows if r["record"] == "Aktivitet"]
     assert len(activities) == 2
     # The same company links up across a case and an activity, through the keyed hash.
     assert pseudonym("5566778890") in {r["company"] for r in cases} & {
         r["company"] for r in activities
     }
-    assert cases[0]["survey_right_actor_in_time"] == "yes"
+    assert cases[0]["survey_right_actor_in_time"] == "Ja"
+    kinds = {str(label) for _value, label in Activity.Kind.choices}
+    assert {r["activity_kind"] for r in activities} <= kinds
 
 
 def test_pseudonym_is_keyed():

@@ -131,7 +131,7 @@ def test_explanation_renders_in_the_active_language_with_names_not_codes(db):
         "country: DE",
         "employees: 10–49 employees",
     )
-    assert (sv.rules[0].scope, en.rules[1].scope) == ("nationell", "county Skåne län")
+    assert (sv.rules[0].scope, en.rules[1].scope) == ("nationell", "Skåne län")
     assert sv.for_company == (
         "Frågan gick till Almi Företagspartner, som hjälper företag med det du frågar om "
         "(Finansiering, lån och riskkapital)."

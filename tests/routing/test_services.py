@@ -195,6 +195,7 @@ def test_coordinator_reassigns_within_the_county_without_touching_the_clock(peop
         user=people.coordinator,
         office=people.skane_region_office,
         handler=people.region_handler,
+        reason="Region Skåne har exportrådgivaren för Tyskland",
     )
     case.refresh_from_db()
     assert (case.office, case.handler, case.status) == (
@@ -211,7 +212,7 @@ def test_coordinator_reassigns_within_the_county_without_touching_the_clock(peop
 def test_reassign_refuses_an_office_outside_the_county_or_a_handler_of_another_office(people, case):
     with pytest.raises(CaseActionError):
         services.case_reassign(
-            case=case, user=people.coordinator, office=people.dalarna_almi_office
+            case=case, user=people.coordinator, office=people.dalarna_almi_office, reason="x"
         )
     with pytest.raises(CaseActionError):
         services.case_reassign(
@@ -219,13 +220,16 @@ def test_reassign_refuses_an_office_outside_the_county_or_a_handler_of_another_o
             user=people.coordinator,
             office=people.skane_region_office,
             handler=people.handler,
+            reason="x",
         )
     assert kinds(case) == []
 
 
 def test_handlers_cannot_reassign_or_override(people, case):
     with pytest.raises(CaseActionError):
-        services.case_reassign(case=case, user=people.handler, office=people.skane_region_office)
+        services.case_reassign(
+            case=case, user=people.handler, office=people.skane_region_office, reason="x"
+        )
     with pytest.raises(CaseActionError):
         services.case_override_routing(
             case=case, user=people.handler, office=people.skane_region_office, reason="x"
@@ -289,9 +293,9 @@ def test_email_to_company_keeps_the_subject_on_one_line(people, case):
     assert OutboxMessage.objects.filter(kind="company_message").count() == 1
 
 
-def test_notes_are_internal_and_national_staff_may_only_note(people, case):
+def test_notes_are_internal_and_national_staff_follow_up_but_do_not_handle(people, case):
     event = services.case_add_note(case=case, user=people.national, text="Följs upp.")
     assert event.internal is True
-    assert case_actions_for(people.national, case) == {"note"}
+    assert case_actions_for(people.national, case) == {"note", "ask_coordinator", "reassign"}
     with pytest.raises(CaseActionError):
         services.case_close(case=case, user=people.national, outcome="answered")

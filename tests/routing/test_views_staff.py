@@ -251,6 +251,7 @@ def test_coordinator_reassigns_to_a_handler_in_the_county(client, people, cases)
         {
             "reassign-office": people.skane_region_office.pk,
             "reassign-handler": people.region_handler.pk,
+            "reassign-reason": "Region Skåne har exportrådgivaren för Tyskland",
         },
     )
     assert response.status_code == 302
