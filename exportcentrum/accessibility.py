@@ -84,6 +84,7 @@ PAGE_STATES: tuple[PageState, ...] = (
     PageState("dashboard", _("Min sida"), (COMPANY,)),
     PageState("account_logout", _("Logga ut"), SIGNED_IN),
     PageState("account_reauthenticate", _("Bekräfta med lösenord"), SIGNED_IN),
+    PageState("account_request_reauthentication_code", _("Bekräfta med kod via e-post"), SIGNED_IN),
     PageState("account_email", _("E-postadresser"), SIGNED_IN),
     PageState("account_change_password", _("Byt lösenord"), SIGNED_IN),
     PageState("mfa_index", _("Tvåstegsverifiering"), SIGNED_IN),
