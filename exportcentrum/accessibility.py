@@ -145,18 +145,12 @@ def tested_pages_by_role() -> list[tuple[str, str, list[PageState]]]:
 REVIEW_DATE = re.compile(r"^Datum:\s*(\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
 
 
-def review_file() -> Path:
-    """docs/accessibility-review.md unless ACCESSIBILITY_REVIEW_FILE names another file."""
-    default = Path(settings.BASE_DIR) / "docs" / "accessibility-review.md"
-    return Path(getattr(settings, "ACCESSIBILITY_REVIEW_FILE", default))
-
-
 def latest_review_date() -> date:
     """The newest review recorded in the review file (its first "Datum:" line).
 
     Fails loudly on a file without a date: the statement must never show an invented one.
     """
-    found = REVIEW_DATE.search(review_file().read_text(encoding="utf-8"))
+    found = REVIEW_DATE.search(Path(settings.ACCESSIBILITY_REVIEW_FILE).read_text(encoding="utf-8"))
     if found is None:
         raise ValueError("the accessibility review file has no 'Datum: YYYY-MM-DD' line")
     return date.fromisoformat(found.group(1))

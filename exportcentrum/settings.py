@@ -303,6 +303,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+# The accessibility statement's "last reviewed" date: the newest review recorded in this file.
+ACCESSIBILITY_REVIEW_FILE = BASE_DIR / "docs" / "accessibility-review.md"
 
 # --- Static ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
