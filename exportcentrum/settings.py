@@ -305,6 +305,8 @@ USE_I18N = True
 USE_TZ = True
 # One date format per language (exportcentrum/formats/<lang>/formats.py).
 FORMAT_MODULE_PATH = ["exportcentrum.formats"]
+# The accessibility statement's "last reviewed" date: the newest review recorded in this file.
+ACCESSIBILITY_REVIEW_FILE = BASE_DIR / "docs" / "accessibility-review.md"
 
 # --- Static ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from exportcentrum.accessibility import REFLOW_WIDTHS, latest_review_date, tested_pages_by_role
 from exportcentrum.health import health_report, public_health
 from privacy.policy import retention_rules
 from regions.access import Role
@@ -19,7 +20,15 @@ def home(request):
 
 
 def accessibility_statement(request):
-    return render(request, "accessibility.html")
+    return render(
+        request,
+        "accessibility.html",
+        {
+            "tested_pages": tested_pages_by_role(),
+            "reflow_widths": REFLOW_WIDTHS,
+            "review_date": latest_review_date(),
+        },
+    )
 
 
 def privacy_notice(request):
