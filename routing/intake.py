@@ -19,16 +19,17 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from regions.links import absolute_url
-from regions.models import Municipality, Topic
+from regions.models import Actor, Municipality, Office, Topic
 from routing.assignment import Assignment, assign
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
 from routing.deadlines import case_clock_fields
 from routing.decision import Alternative, OfficeRef, RoutingDecision
 from routing.engine import Decision, QuestionFacts
-from routing.events import case_event_build, case_events_add
+from routing.events import EventKind, case_event_build, case_events_add, event_label
 from routing.limits import receipt_allowed
 from routing.models import Case, CaseReferenceCounter
 from routing.outbox import outbox_enqueue_templated
@@ -180,13 +181,149 @@ def reason_for_company(case: Case, language: str | None = None) -> str:
         return decision.explain().for_company
 
 
+@dataclass(frozen=True)
+class OfficeContact:
+    """How a company reaches an office: today's details, not those stored at filing."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    street_address: str = ""
+    opening_hours: str = ""
+    website: str = ""
+
+    @classmethod
+    def of(cls, office: Office, *, website: str = "") -> OfficeContact:
+        return cls(
+            name=office.name,
+            phone=office.phone,
+            email=office.email,
+            street_address=office.street_address,
+            opening_hours=office.opening_hours,
+            website=website or office.actor.website,
+        )
+
+
+@dataclass(frozen=True)
+class AlternativeForCompany:
+    """Another actor with similar services, and how to reach its office serving the county."""
+
+    actor_name: str
+    services: tuple
+    office: OfficeContact | None
+    website: str = ""
+
+
+def alternatives_for_company(case: Case) -> list[AlternativeForCompany]:
+    """The alternatives of the routing decision with the current contact details of the office
+    serving the county (the decision keeps only ids and the details of filing day)."""
+    alternatives = alternatives_by_actor(case)
+    office_ids = [a.office.office_id for a in alternatives if a.office]
+    offices = Office.objects.select_related("actor").in_bulk(office_ids)
+    websites = dict(
+        Actor.objects.filter(pk__in=[a.actor_id for a in alternatives]).values_list("pk", "website")
+    )
+    result = []
+    for alt in alternatives:
+        office = offices.get(alt.office.office_id) if alt.office else None
+        if office is not None:
+            contact = OfficeContact.of(office)
+        elif alt.office:  # the office is gone: what was true on filing day
+            contact = OfficeContact(
+                name=alt.office.name, phone=alt.office.phone, email=alt.office.email
+            )
+        else:
+            contact = None
+        result.append(
+            AlternativeForCompany(
+                actor_name=alt.actor_name,
+                services=alt.services,
+                office=contact,
+                website=websites.get(alt.actor_id, ""),
+            )
+        )
+    return result
+
+
+def case_office_contact(case: Case) -> OfficeContact | None:
+    """The office that has the question now (None while nobody does)."""
+    return OfficeContact.of(case.office) if case.office_id else None
+
+
 def receipt_context(case: Case, *, status_url: str) -> dict[str, Any]:
     return {
         "case": case,
         "deadline_text": format_deadline(case.deadline_at),
-        "alternatives": alternatives_by_actor(case),
+        "alternatives": alternatives_for_company(case),
         "reason": reason_for_company(case),
         "status_url": status_url,
+        "office_contact": case_office_contact(case),
+    }
+
+
+#: How a closed case ended, as the company is told (the staff labels are the outcome codes').
+COMPANY_OUTCOMES: dict[str, Any] = {
+    Case.Outcome.ANSWERED: gettext_lazy("Frågan är besvarad."),
+    Case.Outcome.REFERRED_OUTSIDE: gettext_lazy(
+        "Du har fått kontakt med en aktör utanför exportcentret som kan hjälpa dig vidare."
+    ),
+    Case.Outcome.NO_REPLY: gettext_lazy("Vi fick inget svar från dig."),
+    Case.Outcome.OUT_OF_SCOPE: gettext_lazy("Frågan ligger utanför exportcentrets uppdrag."),
+    Case.Outcome.DUPLICATE: gettext_lazy("Frågan besvaras i ett annat ärende."),
+}
+
+
+def company_outcome(case: Case) -> str:
+    outcome = COMPANY_OUTCOMES.get(case.outcome)
+    return str(outcome) if outcome else ""
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    at: datetime
+    text: str
+
+
+def company_history(case: Case) -> list[HistoryItem]:
+    """The public events in plain language: what happened and when, nothing internal (no codes,
+    no user names, no e-mail addresses)."""
+    return [HistoryItem(at=e.at, text=_company_event_text(e)) for e in public_events(case)]
+
+
+def _company_event_text(event) -> str:
+    label = event_label(event.kind, for_company=True)
+    kind = event.kind
+    if kind in {EventKind.ASSIGNED, EventKind.REFERRED} and event.to_value:
+        return f"{label} {event.to_value}"
+    if kind in {EventKind.FIRST_CONTACT, EventKind.REFERRAL_ACKNOWLEDGED}:
+        channel = (event.data or {}).get("channel")
+        if channel in Case.Channel.values:
+            return f"{label} ({str(Case.Channel(channel).label).lower()})"
+    if kind == EventKind.CLOSED:
+        outcome = COMPANY_OUTCOMES.get((event.data or {}).get("outcome"))
+        if outcome:
+            return f"{label}. {outcome}"
+    if kind == EventKind.STATUS_CHANGED and event.to_value in Case.Status.values:
+        return f"{label}: {str(Case.Status(event.to_value).label).lower()}"
+    return label
+
+
+def status_context(case: Case) -> dict[str, Any]:
+    """Everything the status page says: who has the question now, how to reach them, what
+    happened and when. A deadline is promised only while nobody has contacted the company."""
+    waiting_for_contact = case.status in {
+        Case.Status.NEW,
+        Case.Status.ASSIGNED,
+        Case.Status.REFERRED,
+    }
+    return {
+        "case": case,
+        "office_contact": case_office_contact(case),
+        "deadline_text": format_deadline(case.deadline_at) if waiting_for_contact else "",
+        "outcome_text": company_outcome(case) if case.status == Case.Status.CLOSED else "",
+        "history": company_history(case),
+        "alternatives": alternatives_for_company(case),
+        "reason": reason_for_company(case),
     }
 
 
