@@ -250,6 +250,16 @@ def case_office_contact(case: Case) -> OfficeContact | None:
     return OfficeContact.of(case.office) if case.office_id else None
 
 
+def holder_name(case: Case) -> str:
+    """Who has the question: "Almi Företagspartner (Almi Skåne)", or one name when the office
+    is called like its actor ("Region Skåne")."""
+    actor = case.assigned_actor.name if case.assigned_actor_id else ""
+    office = case.office.name if case.office_id else ""
+    if not actor or not office or actor == office:
+        return actor or office
+    return f"{actor} ({office})"
+
+
 def receipt_context(case: Case, *, status_url: str) -> dict[str, Any]:
     return {
         "case": case,
@@ -318,6 +328,7 @@ def status_context(case: Case) -> dict[str, Any]:
     }
     return {
         "case": case,
+        "holder": holder_name(case),
         "office_contact": case_office_contact(case),
         "deadline_text": format_deadline(case.deadline_at) if waiting_for_contact else "",
         "outcome_text": company_outcome(case) if case.status == Case.Status.CLOSED else "",
