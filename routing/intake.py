@@ -9,6 +9,7 @@ failure then leaves the outbox row pending for the periodic re-send.
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.links import absolute_url
-from regions.models import Actor, Municipality, Office, Topic
+from regions.models import Municipality, Office, Topic
 from routing.assignment import Assignment, assign
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
@@ -214,18 +215,26 @@ class AlternativeForCompany:
     website: str = ""
 
 
-def alternatives_for_company(case: Case) -> list[AlternativeForCompany]:
-    """The alternatives of the routing decision with the current contact details of the office
-    serving the county (the decision keeps only ids and the details of filing day)."""
+def alternatives_for_company(
+    case: Case, *, snapshot: CatalogueSnapshot | None = None
+) -> list[AlternativeForCompany]:
+    """The alternatives of the routing decision with the contact details of the office serving
+    the county as they are now (the decision keeps those of filing day). ``snapshot``: read the
+    offices from it instead of the database (filing already holds a fresh one)."""
     alternatives = alternatives_by_actor(case)
-    office_ids = [a.office.office_id for a in alternatives if a.office]
-    offices = Office.objects.select_related("actor").in_bulk(office_ids)
-    websites = dict(
-        Actor.objects.filter(pk__in=[a.actor_id for a in alternatives]).values_list("pk", "website")
-    )
+    if not alternatives:
+        return []
+    actor_ids = [a.actor_id for a in alternatives]
+    if snapshot is not None:
+        offices_of = {actor_id: snapshot.offices_of_actor_id(actor_id) for actor_id in actor_ids}
+    else:
+        offices_of = defaultdict(list)
+        for office in Office.objects.select_related("actor").filter(actor_id__in=actor_ids):
+            offices_of[office.actor_id].append(office)
     result = []
     for alt in alternatives:
-        office = offices.get(alt.office.office_id) if alt.office else None
+        offices = offices_of.get(alt.actor_id, [])
+        office = next((o for o in offices if alt.office and o.pk == alt.office.office_id), None)
         if office is not None:
             contact = OfficeContact.of(office)
         elif alt.office:  # the office is gone: what was true on filing day
@@ -239,7 +248,7 @@ def alternatives_for_company(case: Case) -> list[AlternativeForCompany]:
                 actor_name=alt.actor_name,
                 services=alt.services,
                 office=contact,
-                website=websites.get(alt.actor_id, ""),
+                website=offices[0].actor.website if offices else "",
             )
         )
     return result
@@ -260,11 +269,13 @@ def holder_name(case: Case) -> str:
     return f"{actor} ({office})"
 
 
-def receipt_context(case: Case, *, status_url: str) -> dict[str, Any]:
+def receipt_context(
+    case: Case, *, status_url: str, snapshot: CatalogueSnapshot | None = None
+) -> dict[str, Any]:
     return {
         "case": case,
         "deadline_text": format_deadline(case.deadline_at),
-        "alternatives": alternatives_for_company(case),
+        "alternatives": alternatives_for_company(case, snapshot=snapshot),
         "reason": reason_for_company(case),
         "status_url": status_url,
         "office_contact": case_office_contact(case),
@@ -416,7 +427,7 @@ def case_create(
             **case_clock_fields(now),
         )
         _record_filing(case, assignment, now)
-        _enqueue_receipt(case)
+        _enqueue_receipt(case, snapshot)
     return case
 
 
@@ -477,11 +488,11 @@ def _record_filing(case: Case, assignment: Assignment, now: datetime) -> None:
     case_events_add(events)
 
 
-def _enqueue_receipt(case: Case) -> None:
+def _enqueue_receipt(case: Case, snapshot: CatalogueSnapshot) -> None:
     if not receipt_allowed(case.email):
         return  # saved and routed as usual; only the mail is held back (routing/limits.py)
     with translation.override(case.language):  # the context formats the deadline in it
-        context = receipt_context(case, status_url=case_status_url(case))
+        context = receipt_context(case, status_url=case_status_url(case), snapshot=snapshot)
     outbox_enqueue_templated(
         template_base="routing/email/receipt",
         context=context,
