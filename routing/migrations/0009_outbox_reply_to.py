@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("routing", "0006_router_model"),
+        ("routing", "0008_escalation_per_clock_after_referral"),
     ]
 
     operations = [
