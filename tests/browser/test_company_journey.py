@@ -179,6 +179,14 @@ def _file_question(page, language: Language) -> Case:
     return Case.objects.get()
 
 
+def assert_reflows(page, where: str) -> None:
+    """No sideways scrolling on a phone (WCAG 1.4.10), the long addresses included."""
+    for width in (320, 375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{where} is {overflow} px too wide at {width} px"
+
+
 def _links(message: OutboxMessage) -> set[str]:
     hrefs = re.findall(r'href="([^"]+)"', message.body_html)
     bare = re.findall(r"https?://\S+", message.body_text)
@@ -235,6 +243,7 @@ def test_company_journey(
     assert f"https://www.{people.skane_region_office.actor.pk}.example.se/" in receipt
     assert "score" not in receipt
     assert_accessible(page, f"receipt ({language.code})")
+    assert_reflows(page, "the receipt")
     status_url = page.locator("main a[href*='/fraga/status/']").first.get_attribute("href")
 
     # The handler contacts the company, writes to it, refers; the new office closes.
@@ -266,6 +275,7 @@ def test_company_journey(
     for secret in (case.email, INTERNAL_NOTE, REFERRAL_REASON, people.handler.email):
         assert secret not in status
     assert_accessible(page, f"status page after closing ({language.code})")
+    assert_reflows(page, "the status page")
 
     # Every mail of the journey: the company's in its language, replies going to an office,
     # every link opening on the running server.
