@@ -278,6 +278,7 @@ def receipt_context(
         "alternatives": alternatives_for_company(case, snapshot=snapshot),
         "reason": reason_for_company(case),
         "status_url": status_url,
+        "holder": holder_name(case),
         "office_contact": case_office_contact(case),
     }
 
