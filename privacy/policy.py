@@ -105,4 +105,5 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 NOT_PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "regions.office": ("email", "phone"),
     "regions.exportcentre": ("contact_email", "contact_phone"),
+    "routing.outboxmessage": ("reply_to",),  # an office's inbox
 }

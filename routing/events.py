@@ -56,12 +56,14 @@ EVENT_LABELS: dict[EventKind, EventLabel] = {
     EventKind.ASSIGNED: EventLabel(_("Tilldelat kontor"), _("Frågan skickades till")),
     EventKind.HANDLER_ASSIGNED: EventLabel(_("Tilldelad handläggare")),
     EventKind.CLAIMED: EventLabel(_("Tog ärendet")),
-    EventKind.FIRST_CONTACT: EventLabel(_("Första kontakt")),
-    EventKind.REFERRAL_ACKNOWLEDGED: EventLabel(_("Mottagande kontor har kontaktat företaget")),
+    EventKind.FIRST_CONTACT: EventLabel(_("Första kontakt"), _("Vi kontaktade dig")),
+    EventKind.REFERRAL_ACKNOWLEDGED: EventLabel(
+        _("Mottagande kontor har kontaktat företaget"), _("Det nya kontoret kontaktade dig")
+    ),
     EventKind.STATUS_CHANGED: EventLabel(_("Status ändrad"), _("Ny status")),
     EventKind.REFERRED: EventLabel(_("Hänvisat till annan aktör"), _("Hänvisad till")),
     EventKind.CLOSED: EventLabel(_("Avslutat"), _("Ärendet avslutades")),
-    EventKind.REOPENED: EventLabel(_("Öppnat igen")),
+    EventKind.REOPENED: EventLabel(_("Öppnat igen"), _("Ärendet öppnades igen")),
     EventKind.REASSIGNED: EventLabel(_("Omfördelat")),
     EventKind.ROUTING_OVERRIDDEN: EventLabel(_("Vägledningen ändrad")),
     EventKind.COORDINATOR_ASKED: EventLabel(_("Fråga till länets samordnare")),

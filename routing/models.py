@@ -283,6 +283,8 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField()
     send_after = models.DateTimeField(help_text=_("Hålls till dess (t.ex. till nästa arbetsdag)."))
     to = models.EmailField()
+    # Where the company's answer goes (the handler's office); empty: no Reply-To header.
+    reply_to = models.EmailField(blank=True)
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)

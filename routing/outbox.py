@@ -100,21 +100,25 @@ def outbox_write(
     now: datetime | None = None,
     send_after: datetime | None = None,
     staff: bool = False,
+    reply_to: str = "",
 ) -> list[OutboxMessage]:
     """Write ``(address, e-mail)`` rows in the caller's transaction; hand them to a worker once
     committed. Every outbox row is written here, so every subject is clean.
 
     ``staff=True`` holds the messages until working hours (``clock.staff_notification_time``).
     If the broker is down the rows stay pending and the periodic re-send picks them up.
+    ``reply_to`` (optional) becomes every row's Reply-To header.
     Raises ``UnsafeHeader`` (before writing anything) for an unsafe subject or address.
     """
     now = now or timezone.now()
+    reply_to = clean_address(reply_to) if reply_to else ""
     send_after = send_after or now
     if staff:
         send_after = staff_notification_time(send_after)
     rows = [
         OutboxMessage(
             to=clean_address(address),
+            reply_to=reply_to,
             subject=clean_subject(email.subject),
             body_text=email.body_text,
             body_html=email.body_html,
@@ -142,6 +146,7 @@ def outbox_enqueue_templated(
     case: Case | None = None,
     send_after: datetime | None = None,
     staff: bool = False,
+    reply_to: str = "",
 ) -> OutboxMessage:
     """Render the e-mail ``template_base`` (see ``email_render``) in ``language`` and queue it."""
     email = email_render(template_base, context, language=language)
@@ -152,6 +157,7 @@ def outbox_enqueue_templated(
         case=case,
         send_after=send_after,
         staff=staff,
+        reply_to=reply_to,
     )
     return message
 
@@ -233,6 +239,7 @@ def outbox_send(message_id: int, *, now: datetime | None = None) -> bool:
                 message.body_text,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[message.to],
+                reply_to=[message.reply_to] if message.reply_to else None,
             )
             if message.body_html:
                 email.attach_alternative(message.body_html, "text/html")

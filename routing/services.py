@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from regions.links import absolute_reverse
@@ -23,6 +23,7 @@ from routing.access import case_actions_for
 from routing.deadlines import case_clock_fields
 from routing.decision import Override
 from routing.events import case_event_add
+from routing.intake import case_status_url, status_context
 from routing.models import Case, CaseEvent
 from routing.outbox import UnsafeHeader, outbox_enqueue_templated
 
@@ -167,6 +168,7 @@ def case_record_first_contact(*, case: Case, user, channel: str, at: datetime) -
         user=user,
         from_value=old_status,
         to_value=S.CONTACTED,
+        internal=False,  # the company sees that it was contacted (status page)
         data={
             "channel": channel,
             "at": at.isoformat(),
@@ -245,7 +247,8 @@ def case_refer(*, case: Case, user, office: Office, reason: str) -> Case:
         user=user,
         from_value=_office_label(old_office),
         to_value=office.name,
-        message=reason,
+        message=reason,  # internal: the status page shows only who has the question now
+        internal=False,
         data={
             "from_status": old_status,
             "from_office": old_office.pk if old_office else None,
@@ -263,6 +266,7 @@ def case_refer(*, case: Case, user, office: Office, reason: str) -> Case:
             case=locked,
             staff=True,
         )
+    _notify_company(locked, template_base="routing/email/company_referred", kind="company_referred")
     _sync(case, locked)
     return case
 
@@ -286,8 +290,10 @@ def case_close(*, case: Case, user, outcome: str, note: str = "") -> Case:
         from_value=old_status,
         to_value=S.CLOSED,
         message=note.strip(),
+        internal=False,  # the note stays internal; the company sees the outcome
         data={"outcome": outcome},
     )
+    _notify_company(locked, template_base="routing/email/company_closed", kind="company_closed")
     _sync(case, locked)
     return case
 
@@ -465,12 +471,15 @@ def case_email_company(*, case: Case, user, subject: str, body: str) -> CaseEven
     locked = _locked(case)
     _require(user, locked, "email")
     profile = getattr(user, "staff_profile", None)
+    office = profile.office if profile and profile.office_id else locked.office
     context = {
         "case": locked,
         "subject": subject,
         "body": body,
         "sender_name": _user_label(user),
-        "office": profile.office if profile and profile.office_id else locked.office,
+        "office": office,
+        "reply_to": _reply_address(office),
+        "status_url": case_status_url(locked),
     }
     try:
         message = outbox_enqueue_templated(
@@ -480,6 +489,7 @@ def case_email_company(*, case: Case, user, subject: str, body: str) -> CaseEven
             language=locked.language or settings.LANGUAGE_CODE,
             kind="company_message",
             case=locked,
+            reply_to=context["reply_to"],
         )
     except UnsafeHeader as exc:
         raise CaseActionError(_("Ämnet får bara vara en rad.")) from exc
@@ -491,6 +501,31 @@ def case_email_company(*, case: Case, user, subject: str, body: str) -> CaseEven
         message=f"{subject}\n\n{body}",
         internal=False,
         data={"outbox": message.pk, "subject": subject},
+    )
+
+
+def _reply_address(office: Office | None) -> str:
+    """Where a company's reply reaches a person: the office's shared inbox (not noreply@)."""
+    return office.email if office is not None else ""
+
+
+def _notify_company(case: Case, *, template_base: str, kind: str) -> None:
+    """Tell the company, in its language, what changed; with the status link and the reply
+    going to the office that has the question now. Nothing once its data has been erased."""
+    if not case.email or case.anonymised_at is not None:
+        return
+    language = case.language or settings.LANGUAGE_CODE
+    with translation.override(language):  # the context's texts are formatted in it
+        context = status_context(case)
+    context |= {"status_url": case_status_url(case), "reply_to": _reply_address(case.office)}
+    outbox_enqueue_templated(
+        template_base=template_base,
+        context=context,
+        to=case.email,
+        language=language,
+        kind=kind,
+        case=case,
+        reply_to=context["reply_to"],
     )
 
 

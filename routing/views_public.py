@@ -13,17 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from regions.models import County
 from routing.access import cases_visible_to, company_filing_as, receipt_case
-from routing.events import event_label
 from routing.forms import QuestionForm
 from routing.intake import (
     case_create,
     case_from_status_token,
     case_status_url,
-    format_deadline,
-    public_event_value,
-    public_events,
-    reason_for_company,
     receipt_context,
+    status_context,
 )
 from routing.limits import intake_rate_limited
 
@@ -139,24 +135,7 @@ def case_status(request: HttpRequest, token: str) -> HttpResponse:
     case = case_from_status_token(token)
     if case is None:
         raise Http404
-    history = [
-        {
-            "at": e.at,
-            "label": event_label(e.kind, for_company=True),
-            "to_value": public_event_value(e),
-        }
-        for e in public_events(case)
-    ]
-    response = render(
-        request,
-        "routing/intake/status.html",
-        {
-            "case": case,
-            "deadline_text": format_deadline(case.deadline_at),
-            "history": history,
-            "reason": reason_for_company(case),
-        },
-    )
+    response = render(request, "routing/intake/status.html", status_context(case))
     # The URL is the credential: keep it out of search engines and other sites' logs.
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
