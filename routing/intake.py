@@ -35,7 +35,7 @@ from routing.limits import receipt_allowed
 from routing.models import Case, CaseReferenceCounter
 from routing.outbox import outbox_enqueue_templated
 from routing.rules import route_question
-from routing.services import case_notify_new_assignment
+from routing.staff_notifications import case_notify_new_assignment
 
 STATUS_SALT = "case-status"
 STATUS_LINK_LIFETIME = timedelta(days=365)

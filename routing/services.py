@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from regions.links import absolute_reverse
 from regions.models import Office, StaffProfile
 from routing.access import case_actions_for
 from routing.deadlines import case_clock_fields
@@ -26,6 +25,7 @@ from routing.events import case_event_add
 from routing.intake import case_status_url, status_context
 from routing.models import Case, CaseEvent
 from routing.outbox import UnsafeHeader, outbox_enqueue_templated
+from routing.staff_notifications import case_page_url as _case_url
 
 S = Case.Status
 
@@ -526,36 +526,6 @@ def _notify_company(case: Case, *, template_base: str, kind: str) -> None:
         kind=kind,
         case=case,
         reply_to=context["reply_to"],
-    )
-
-
-def _case_url(case: Case) -> str:
-    return absolute_reverse("case-detail", case.reference)
-
-
-def case_notify_new_assignment(*, case: Case) -> None:
-    """Tell whoever got a new case: the handler it was assigned to, else the office's shared
-    address. Held to the next working morning like the staff digests (``outbox_write``'s
-    ``staff=True``); the link opens the case page after login. Call in the filing's transaction.
-    """
-    if case.in_triage or case.office_id is None:
-        return  # the county's triage queue: the coordinators' daily digest covers it
-    handler_email = case.handler.email if case.handler_id else ""
-    to = handler_email or case.office.email
-    if not to:
-        return
-    outbox_enqueue_templated(
-        template_base="routing/email/staff_new_case",
-        context={
-            "case": case,
-            "url": _case_url(case),
-            "to_handler": bool(handler_email),
-        },
-        to=to,
-        language="sv",
-        kind="staff_new_case",
-        case=case,
-        staff=True,
     )
 
 
