@@ -148,6 +148,7 @@ PANEL_HEADERS = [
     "effect_answered_date",
     "activity_kind",
     "activity_date",
+    "channel",
 ]
 
 
@@ -199,6 +200,7 @@ def panel_rows(cases, participants) -> Iterator[list]:
             "s_at",
             "e_went",
             "e_at",
+            "intake_channel",
         )
     )
     for (
@@ -215,6 +217,7 @@ def panel_rows(cases, participants) -> Iterator[list]:
         s_at,
         e_went,
         e_at,
+        channel,
     ) in case_rows.iterator(chunk_size=5000):
         in_time = "" if contact is None else ("1" if contact <= deadline else "0")
         yield [
@@ -234,12 +237,13 @@ def panel_rows(cases, participants) -> Iterator[list]:
             _day(e_at),
             "",
             "",
+            channel,
         ]
     part_rows = participants.order_by().values_list(
         "org_number", "activity__county_id", "activity__kind", "activity__date"
     )
     for org, county, kind, day in part_rows.iterator(chunk_size=5000):
-        yield [company(org), county, "activity", *[""] * 11, kind, day.isoformat()]
+        yield [company(org), county, "activity", *[""] * 11, kind, day.isoformat(), ""]
 
 
 class _Echo:
