@@ -139,3 +139,13 @@ def test_dashboard_shows_the_channel_section_in_both_languages(client, channels)
             reverse("coordinator-dashboard"), PERIOD, HTTP_ACCEPT_LANGUAGE="en"
         ).content.decode()
     assert "Questions received per channel" in english and "Questions by telephone" in english
+
+
+def test_anonymising_keeps_the_channel_figures(channels):
+    from privacy.services import cases_anonymise
+
+    keys = [ind.key for ind in d.CHANNEL_INDICATORS.values()] + ["companies_advised"]
+    before = {key: d.compute_all("12", *MARCH)[key] for key in keys}
+    cases_anonymise(list(Case.objects.all()), now=datetime(2026, 11, 1, tzinfo=STOCKHOLM))
+    assert Case.objects.filter(company_name="").count() == Case.objects.count()
+    assert {key: d.compute_all("12", *MARCH)[key] for key in keys} == before

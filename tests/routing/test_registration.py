@@ -318,3 +318,28 @@ def test_api_questions_are_marked_as_api(client, catalogue, people):
     response = client.post(reverse("api-question-create"), payload, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Case.objects.get().intake_channel == Case.IntakeChannel.API
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"received_at": "0001-01-01T00:00"},
+        {"received_at": "9999-12-31T23:59"},
+        {"received_at": "2026-13-45T25:61"},
+        {"company_name": "x" * 300, "question": "å" * 6000},
+        {"answered_outcome": "duplicate", "channel": "web"},
+        {"municipality_code": "9999", "postal_code": "99999"},
+    ],
+)
+def test_hostile_input_is_a_form_error_never_a_500(client, catalogue, people, overrides):
+    client.force_login(people.handler)
+    response = client.post(URL, form_data(**overrides))
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+def test_a_nul_byte_is_refused_before_the_form(client, catalogue, people):
+    client.force_login(people.handler)
+    assert client.post(URL, form_data(company_name="Noll\x00AB")).status_code == 400
+    assert not Case.objects.exists()
