@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("regions", "0004_service_counties_help_text"),
-        ("routing", "0006_router_model"),
+        ("routing", "0008_escalation_per_clock_after_referral"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
