@@ -19,7 +19,6 @@ from routing import registration
 from routing.access import may_register_in_county
 from routing.clock import STOCKHOLM
 from routing.forms import QuestionForm
-from routing.models import Case
 
 
 class RegisterQuestionForm(QuestionForm):
@@ -135,7 +134,3 @@ class RegisterQuestionForm(QuestionForm):
             "answered_outcome": cleaned["answered_outcome"],
             "answer_note": cleaned["answer_note"],
         }
-
-
-def channel_label(value: str) -> str:
-    return Case.IntakeChannel(value).label if value in Case.IntakeChannel.values else value

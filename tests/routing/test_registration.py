@@ -111,6 +111,8 @@ def test_no_receipt_when_the_company_does_not_want_one(client, catalogue, people
     case = Case.objects.get()
     assert case.intake_channel == Case.IntakeChannel.VISIT
     assert not OutboxMessage.objects.filter(case=case).exists()
+    history = client.get(reverse("case-detail", args=[case.reference])).content.decode()
+    assert "(Besök)" in history and "(visit)" not in history
 
 
 def test_registered_question_is_escalated_like_a_web_one(catalogue, people):
