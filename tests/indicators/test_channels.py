@@ -70,8 +70,11 @@ def channels(people):
     # A web question called back, and one through the API.
     web = case_create(data=question("5561231234"), now=at(3))
     with time_machine.travel(at(3, 12), tick=False):
-        case_record_first_contact(case=web, user=web.handler or people.handler, channel="phone",
-                                  at=at(3, 11))  # fmt: skip
+        office_handler = {
+            people.skane_almi_office.pk: people.handler,
+            people.skane_region_office.pk: people.region_handler,
+        }[web.office_id]
+        case_record_first_contact(case=web, user=office_handler, channel="phone", at=at(3, 11))
     case_create(data=question("5569879876"), now=at(4), channel=Case.IntakeChannel.API)
     # In Dalarna, and in April: elsewhere and later.
     case_create(data=question("5564564564", code="2080"), now=at(5))

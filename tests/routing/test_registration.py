@@ -110,7 +110,7 @@ def test_no_receipt_when_the_company_does_not_want_one(client, catalogue, people
     client.post(URL, form_data(send_receipt=None, channel="visit"))
     case = Case.objects.get()
     assert case.intake_channel == Case.IntakeChannel.VISIT
-    assert not OutboxMessage.objects.filter(case=case).exists()
+    assert not OutboxMessage.objects.filter(case=case, kind="receipt").exists()
     history = client.get(reverse("case-detail", args=[case.reference])).content.decode()
     assert "(Besök)" in history and "(visit)" not in history
 
