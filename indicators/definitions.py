@@ -10,6 +10,8 @@ them. ``INDICATORS`` is the registry, in report order, used by dashboards, expor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Sum
 from django.db.models import When as CaseWhenClause
@@ -118,13 +120,12 @@ def cases_received(period: Period) -> Measure:
     unit=Unit.COUNT,
 )
 def companies_advised(period: Period) -> Measure:
-    """Distinct companies with at least one case filed in the period that has a recorded first
-    contact (any channel)."""
-    return case_measure(
-        period,
-        {"n": Count(org_key(), distinct=True, filter=Q(first_contact_at__isnull=False))},
-        count,
-    )
+    """Distinct companies with at least one case filed in the period whose first contact was by
+    telephone or e-mail (or with no channel recorded): web questions called back, and questions
+    received by telephone or e-mail and answered on the spot. A first contact at a meeting
+    (a visit or an event) is not advice by telephone or e-mail."""
+    advised = Q(first_contact_at__isnull=False) & ~Q(first_contact_channel=Case.Channel.MEETING)
+    return case_measure(period, {"n": Count(org_key(), distinct=True, filter=advised)}, count)
 
 
 @indicator(
@@ -387,3 +388,40 @@ def unique_companies(period: Period) -> UnionMeasure:
             (participants, "activity__county_id", "org_number"),
         ]
     )
+
+
+# --------------------------------------------------------------------------- channels
+
+#: Questions filed in the period by how they came in (``Case.intake_channel``): the web form and
+#: the API file themselves, staff register the other doors (``routing.registration``).
+CHANNEL_LABELS = {
+    Case.IntakeChannel.WEB: _("Frågor via webbformuläret"),
+    Case.IntakeChannel.API: _("Frågor via API"),
+    Case.IntakeChannel.PHONE: _("Frågor per telefon"),
+    Case.IntakeChannel.EMAIL: _("Frågor per e-post"),
+    Case.IntakeChannel.VISIT: _("Frågor vid besök"),
+    Case.IntakeChannel.EVENT: _("Frågor vid evenemang"),
+    Case.IntakeChannel.REFERRAL: _("Frågor hänvisade från aktörer utanför partnerskapet"),
+}
+
+
+def _received_by_channel(channel: str) -> Callable[[Period], Measure]:
+    def define(period: Period) -> Measure:
+        return case_measure(period, {"n": Count("pk", filter=Q(intake_channel=channel))}, count)
+
+    define.__doc__ = (
+        f'Cases filed in the period (test cases excluded) that came in by "{channel}" '
+        "(``Case.intake_channel``); a registered question counts from when it was received."
+    )
+    return define
+
+
+CHANNEL_INDICATORS = {
+    channel: indicator(
+        key=f"cases_received_{channel}",
+        label=label,
+        group=Group.CHANNELS,
+        unit=Unit.COUNT,
+    )(_received_by_channel(channel))
+    for channel, label in CHANNEL_LABELS.items()
+}

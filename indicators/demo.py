@@ -28,6 +28,9 @@ from routing.models import Case, CaseEvent, EscalationRecord
 
 DEMO_PREFIX = "DEMO-"
 BENCH_TITLE = "Benchmark-aktivitet"
+#: How demo questions came in, by serial number (no draw, so the random history stays the same):
+#: mostly the web, then telephone and e-mail, a few through the other doors.
+DEMO_CHANNELS = ["web"] * 12 + ["phone"] * 4 + ["email"] * 2 + ["api", "visit", "event", "referral"]
 QUESTIONS = [
     "Vi vill börja exportera till Tyskland. Var börjar vi?",
     "Behöver vi CE-märka vår produkt för att sälja i Frankrike?",
@@ -139,6 +142,7 @@ def load_demo_history(*, seed: int = 2026, months: int = 12) -> dict[str, int]:
                     if closed
                     else "",
                     language="en" if rng.random() < 0.05 else "sv",
+                    intake_channel=DEMO_CHANNELS[serial % len(DEMO_CHANNELS)],
                     **clock,
                 )
             )

@@ -164,6 +164,7 @@ PANEL_COLUMNS = [
     ("effect_answered_date", _lazy("Effektfråga besvarad")),
     ("activity_kind", _lazy("Aktivitet")),
     ("activity_date", _lazy("Aktivitetens datum")),
+    ("channel", _lazy("Kanal")),
 ]
 PANEL_HEADERS = [code for code, _label in PANEL_COLUMNS]
 
@@ -206,6 +207,7 @@ def panel_rows(cases, participants) -> Iterator[list]:
     got_help = _labels(SurveyResponse.GotHelp.choices)
     went_on = _labels(SurveyResponse.WentOn.choices)
     kinds = _labels(Activity.Kind.choices)
+    channels = _labels(Case.IntakeChannel.choices)
     case_label, activity_label = _("Ärende"), _("Aktivitet")
 
     case_rows = (
@@ -232,6 +234,7 @@ def panel_rows(cases, participants) -> Iterator[list]:
             "s_at",
             "e_went",
             "e_at",
+            "intake_channel",
         )
     )
     for (
@@ -248,6 +251,7 @@ def panel_rows(cases, participants) -> Iterator[list]:
         s_at,
         e_went,
         e_at,
+        channel,
     ) in case_rows.iterator(chunk_size=5000):
         in_time = "" if contact is None else (yes if contact <= deadline else no)
         yield [
@@ -268,6 +272,7 @@ def panel_rows(cases, participants) -> Iterator[list]:
             _day(e_at),
             "",
             "",
+            channels.get(channel, channel),
         ]
     part_rows = participants.order_by().values_list(
         "org_number", "activity__county_id", "activity__kind", "activity__date"
@@ -281,6 +286,7 @@ def panel_rows(cases, participants) -> Iterator[list]:
             *[""] * 11,
             kinds.get(kind, kind),
             day.isoformat(),
+            "",
         ]
 
 

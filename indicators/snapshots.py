@@ -42,7 +42,8 @@ from indicators.selectors import (
 from indicators.sql import reporting_queries
 from indicators.values import Period, value_from_json, value_to_json
 
-PAYLOAD_VERSION = 1
+# 2: the per-channel indicators; older payloads lack their keys and are recomputed.
+PAYLOAD_VERSION = 2
 #: Snapshots not refreshed for this long are deleted by the refresh task (old custom ranges,
 #: yesterday's "this year").
 RETENTION = timedelta(days=2)

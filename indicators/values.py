@@ -129,6 +129,7 @@ class Group(StrEnum):
     VOLUNTARY = "voluntary"
     OUTCOME = "outcome"
     COMPANIES = "companies"
+    CHANNELS = "channels"
 
 
 GROUP_LABELS = {
@@ -136,6 +137,7 @@ GROUP_LABELS = {
     Group.VOLUNTARY: _("Frivilliga indikatorer"),
     Group.OUTCOME: _("Resultatindikatorer"),
     Group.COMPANIES: _("Unika företag"),
+    Group.CHANNELS: _("Inkomna frågor per kanal"),
 }
 
 

@@ -91,6 +91,7 @@ def personal_data_as_json(found: PersonalData) -> dict:
             {
                 "reference": c.reference,
                 "received": c.created_at.isoformat(),
+                "channel": c.intake_channel,
                 "county": c.county.name,
                 "company_name": c.company_name,
                 "org_number": c.org_number,

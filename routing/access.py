@@ -116,6 +116,24 @@ def case_actions_for(viewer, case: Case) -> frozenset[str]:
     return frozenset(actions)
 
 
+#: Who registers questions received by telephone, e-mail, visit … (routing.registration).
+REGISTERING_ROLES = frozenset({Role.HANDLER, Role.COORDINATOR, Role.ADMIN})
+
+
+def require_case_registrar(scope: Scope) -> Scope:
+    """The registration page: handlers, coordinators and admins (national staff handle none)."""
+    return require_role(scope, *REGISTERING_ROLES)
+
+
+def may_register_in_county(viewer, county_code: str) -> bool:
+    """A handler registers for the counties their office serves, a coordinator for their
+    county, an admin anywhere."""
+    scope = scope_of(viewer)
+    if scope.role == Role.ADMIN:
+        return True
+    return scope.role in REGISTERING_ROLES and county_code in scope.county_codes
+
+
 def company_filing_as(scope: Scope, user):
     """The company account a new question is filed under: the user if a company, else nobody."""
     return user if scope.is_company else None

@@ -14,6 +14,7 @@ from regions.models import ActorType, County, Topic
 from routing.access import company_filing_as
 from routing.intake import case_create, case_from_status_token
 from routing.limits import PublicAnonThrottle, QuestionThrottle
+from routing.models import Case
 from routing.serializers import (
     ActorTypeSerializer,
     CountySerializer,
@@ -49,6 +50,7 @@ class QuestionCreateApi(APIView):
             data=serializer.question_data(),
             company_user=company_filing_as(request.scope, request.user),
             snapshot=serializer.catalogue,
+            channel=Case.IntakeChannel.API,
         )
         body = QuestionReceiptSerializer(case, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

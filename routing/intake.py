@@ -8,6 +8,7 @@ failure then leaves the outbox row pending for the periodic re-send.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,9 +29,15 @@ from routing.assignment import Assignment, assign
 from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
 from routing.deadlines import case_clock_fields
-from routing.decision import Alternative, OfficeRef, RoutingDecision
+from routing.decision import Alternative, OfficeRef, Override, RoutingDecision
 from routing.engine import Decision, QuestionFacts
-from routing.events import EventKind, case_event_build, case_events_add, event_label
+from routing.events import (
+    EventKind,
+    case_event_add,
+    case_event_build,
+    case_events_add,
+    event_label,
+)
 from routing.limits import receipt_allowed
 from routing.models import Case, CaseReferenceCounter
 from routing.outbox import outbox_enqueue_templated
@@ -370,14 +377,25 @@ def case_create(
     now: datetime | None = None,
     is_test: bool = False,
     snapshot: CatalogueSnapshot | None = None,
+    channel: str = Case.IntakeChannel.WEB,
+    received_at: datetime | None = None,
+    registered_by=None,
+    send_receipt: bool = True,
+    keep: KeepAtOffice | None = None,
 ) -> Case:
     """File a question. Returns the committed case (status, office and handler set).
 
     `is_test` marks a mystery-shopper question: it goes through the same flow and looks like any
     other case to handlers, but never counts in the indicators. `snapshot`: the catalogue
     snapshot the caller validated with (default: this process's current one).
+
+    A question staff register on the company's behalf (``routing.registration``) also gives
+    `channel`, `received_at` (the clock starts then, not when it was typed in), `registered_by`,
+    whether the company wants the receipt, and `keep`: the handler keeps it at their own office
+    instead of where routing sends it, recorded as a routing override.
     """
     now = now or timezone.now()
+    received_at = received_at or now
     snapshot = snapshot or catalogue()
     county = data.municipality.county
     facts = QuestionFacts(
@@ -389,19 +407,27 @@ def case_create(
         export_experience=data.export_experience or None,
     )
     decision = route_question(facts, snapshot=snapshot)
-    assignment = assign(
+    routed = assign(
         snapshot=snapshot,
         county_code=county.code,
         ranked_actor_types=[actor for actor, _score in decision.ranked],
         fallback_to_front_door=decision.fallback_to_front_door,
         now=now,
     )
+    routing_decision = _routing_decision(decision, routed, county.code, snapshot)
+    assignment, override = routed, None
+    if keep is not None and keep.office != routed.office:
+        assignment, override = _kept_assignment(routed, keep, by=registered_by, now=now)
+        routing_decision = routing_decision.with_override(override)
+    elif keep is not None and keep.handler is not None:
+        assignment = dataclasses.replace(routed, handler=keep.handler)
     status = Case.Status.ASSIGNED if assignment.office and not assignment.in_triage else "new"
 
     with transaction.atomic():
         case = Case.objects.create(
-            reference=next_case_reference(now=now),
-            created_at=now,
+            reference=next_case_reference(now=received_at),
+            created_at=received_at,
+            intake_channel=channel,
             is_test=is_test,
             company_name=data.company_name,
             org_number=data.org_number,
@@ -425,13 +451,65 @@ def case_create(
             handler=assignment.handler,
             out_of_county=assignment.out_of_county,
             in_triage=assignment.in_triage,
-            decision=_routing_decision(decision, assignment, county.code, snapshot),
-            **case_clock_fields(now),
+            decision=routing_decision,
+            **case_clock_fields(received_at),
         )
-        _record_filing(case, assignment, now)
-        _enqueue_receipt(case, snapshot)
-        case_notify_new_assignment(case=case)
+        _record_filing(case, assignment, received_at, registered_by=registered_by, now=now)
+        if override is not None:
+            _record_kept(case, routed, override, by=registered_by, now=now)
+        if send_receipt:
+            _enqueue_receipt(case, snapshot)
+        if registered_by is None or case.handler_id != registered_by.pk:
+            # Nobody needs telling about a question they registered and kept themselves.
+            case_notify_new_assignment(case=case)
     return case
+
+
+@dataclass(frozen=True)
+class KeepAtOffice:
+    """Staff keep a registered question at their own office (and, for a handler, with
+    themselves) instead of where routing sends it; ``reason`` is required and recorded."""
+
+    office: Office
+    reason: str
+    handler: Any = None
+
+
+def _kept_assignment(
+    routed: Assignment, keep: KeepAtOffice, *, by, now: datetime
+) -> tuple[Assignment, Override]:
+    office = keep.office
+    assignment = Assignment(
+        actor=office.actor,
+        office=office,
+        handler=keep.handler,
+        actor_type=office.actor.actor_type_id,
+        reason="kept_at_office",
+    )
+    override = Override(
+        by=getattr(by, "pk", None),
+        at=now.isoformat(),
+        from_actor=routed.actor.pk if routed.actor else None,
+        from_office=routed.office.pk if routed.office else None,
+        to_actor=office.actor_id,
+        to_office=office.pk,
+        reason=keep.reason,
+    )
+    return assignment, override
+
+
+def _record_kept(case: Case, routed: Assignment, override: Override, *, by, now) -> None:
+    """The same event a coordinator's routing override writes (``case_override_routing``)."""
+    case_event_add(
+        case=case,
+        kind="routing_overridden",
+        user=by,
+        from_value=routed.office.name if routed.office else "",
+        to_value=case.office.name if case.office else "",
+        message=override.reason,
+        data=dataclasses.asdict(override),
+        at=now,
+    )
 
 
 def _routing_decision(
@@ -464,29 +542,37 @@ def _office_serving(
     return OfficeRef(office_id=office.pk, name=office.name, email=office.email, phone=office.phone)
 
 
-def _record_filing(case: Case, assignment: Assignment, now: datetime) -> None:
-    """The filing's events, written in one INSERT."""
+def _record_filing(
+    case: Case, assignment: Assignment, at: datetime, *, registered_by=None, now: datetime
+) -> None:
+    """The filing's events, written in one INSERT, at the time the question was received; a
+    registered question's "created" event names who typed it in, and when."""
+    created = {"county": case.county_id, "municipality": case.municipality_id}
+    if case.intake_channel != Case.IntakeChannel.WEB:
+        created["channel"] = case.intake_channel
+    if registered_by is not None:
+        created["registered_at"] = now.isoformat()
     events = [
         case_event_build(
-            case=case, kind="created", to_value=case.reference, internal=False, at=now,
-            data={"county": case.county_id, "municipality": case.municipality_id},
+            case=case, kind="created", to_value=case.reference, internal=False, at=at,
+            user=registered_by, data=created,
         )
     ]  # fmt: skip
     if assignment.in_triage:
         events.append(case_event_build(
             case=case, kind="triage", to_value=assignment.office.name if assignment.office else "",
-            internal=False, at=now, data=assignment.as_dict(),
+            internal=False, at=at, data=assignment.as_dict(),
         ))  # fmt: skip
     else:
         events.append(case_event_build(
-            case=case, kind="assigned", to_value=assignment.office.name, internal=False, at=now,
+            case=case, kind="assigned", to_value=assignment.office.name, internal=False, at=at,
             data=assignment.as_dict(),
         ))  # fmt: skip
         if assignment.handler is not None:
             # Who exactly handles the case is internal; the company sees actor and office.
             events.append(case_event_build(
                 case=case, kind="handler_assigned", to_value=assignment.handler.get_username(),
-                internal=True, at=now,
+                internal=True, at=at,
             ))  # fmt: skip
     case_events_add(events)
 

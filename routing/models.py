@@ -49,6 +49,18 @@ class Case(models.Model):
         EMAIL = "email", _("E-post")
         MEETING = "meeting", _("Möte")
 
+    class IntakeChannel(models.TextChoices):
+        """How the question reached the partnership: the web and the API file themselves,
+        staff register the rest (``routing.registration``)."""
+
+        WEB = "web", _("Webbformulär")
+        API = "api", _("API")
+        PHONE = "phone", _("Telefon")
+        EMAIL = "email", _("E-post")
+        VISIT = "visit", _("Besök")
+        EVENT = "event", _("Evenemang")
+        REFERRAL = "referral", _("Hänvisad från aktör utanför partnerskapet")
+
     class Outcome(models.TextChoices):
         ANSWERED = "answered", _("Besvarad")
         REFERRED_OUTSIDE = "referred_outside", _("Hänvisad utanför partnerskapet")
@@ -93,6 +105,9 @@ class Case(models.Model):
         max_length=12, choices=ExportExperience.choices, blank=True
     )
     language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="sv")
+    intake_channel = models.CharField(
+        _("kanal"), max_length=10, choices=IntakeChannel.choices, default=IntakeChannel.WEB
+    )
     company_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -193,6 +208,8 @@ class Case(models.Model):
                     "original_deadline_at",
                     "status",
                     "assigned_actor",
+                    "intake_channel",
+                    "first_contact_channel",
                 ],
                 condition=models.Q(is_test=False),
                 name="case_indicator_cover",

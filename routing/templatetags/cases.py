@@ -120,10 +120,13 @@ def status_label(value: str) -> str:
 
 @register.filter
 def channel_label(value: str) -> str:
-    try:
-        return str(Case.Channel(value).label)
-    except ValueError:
-        return value
+    """A first contact's channel, or how a registered question came in (the created event)."""
+    for channels in (Case.Channel, Case.IntakeChannel):
+        try:
+            return str(channels(value).label)
+        except ValueError:
+            continue
+    return value
 
 
 @register.filter
