@@ -39,6 +39,10 @@ Keywords
     span several words ("letter of credit"); any run of non-word characters (spaces, hyphens,
     punctuation, line breaks) counts as one separator on both sides, so "ce-märk" matches
     "CE-märkning" and "CE märkning", and "letter of credit" matches "letter-of-credit".
+    A one-word keyword of at least five letters (``routing.compounds``) also matches as the
+    LAST PART of a Swedish compound, followed at most by an inflectional ending and preceded by a
+    first part of at least three letters: "märkning" matches "livsmedelsmärkningen", "garanti"
+    "exportkreditgarantin"; shorter keywords never match inside a word ("lån" is not in "plan").
     Beware of stems that fold together once diacritics are stripped: "lån" (loan) and "län"
     (county) are both "lan", and "mässa" (trade fair) is "massa" ("en massa frågor").
 

@@ -94,9 +94,52 @@ def test_keyword_matches_word_prefix_case_and_diacritics_insensitive(text):
     assert not d.fallback_to_front_door
 
 
-def test_keyword_must_start_at_a_word_start():
-    d = route([rule("ekn", keywords=("försäkring",))], "Vi har en kreditförsäkring")
+def test_keyword_must_start_at_a_word_start_unless_it_ends_a_compound():
+    # Inside a word, not at its end: no match.
+    d = route([rule("ekn", keywords=("försäkring",))], "Vi har kreditförsäkringsavtal")
     assert d.fallback_to_front_door
+    # The last part of a compound (engine version 2): "kreditförsäkring" is a "försäkring".
+    d = route([rule("ekn", keywords=("försäkring",))], "Vi har en kreditförsäkring")
+    assert d.chosen_actor == "ekn"
+
+
+# Real compounds from questions, and near-misses (a keyword inside a word that is no compound
+# tail, or too short to stand as one).
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("märkning", "Hur fungerar livsmedelsmärkningen i Tyskland?"),
+        ("märkning", "Krav på ursprungsmärkningar"),
+        ("garanti", "Kan vi få en exportkreditgaranti?"),
+        ("garanti", "Banken kräver förskottsgarantier"),
+        ("upphandling", "Vi vill delta i en kommunupphandling i Norge"),
+        ("tillstånd", "Behöver vi exporttillståndet förnyat?"),
+        ("partner$", "Vi söker samarbetspartners i Polen"),
+        ("mässa", "Vi ska ställa ut på en branschmässa"),
+    ],
+)
+def test_keyword_matches_the_last_part_of_a_compound(keyword, text):
+    d = route([rule("ekn", keywords=(keyword,))], text)
+    assert d.chosen_actor == "ekn", text
+    assert d.matches[0].matched_on == (Condition("keyword", keyword.rstrip("$")),)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("lån", "Vi behöver en plan för Tyskland"),  # short: never inside a word
+        ("risk", "Betalningsrisk hos kunden"),  # four letters: too short to be a tail
+        ("agent", "Ett reagent till labbet"),  # "re" is no first part
+        ("order", "Problem vid border i Dover"),
+        ("licens", "Frågor om exportlicensiering"),  # "-iering" is no inflection
+        ("märkning", "Ett anmärkningsvärt krav"),  # the tail must end the word
+        ("garanti", "Leveransen är garanterad"),
+        ("mässan$", "Vi var på branschmässorna"),
+        ("kunder", "Svar inom sekunder"),
+    ],
+)
+def test_near_misses_inside_words_do_not_match(keyword, text):
+    assert route([rule("ekn", keywords=(keyword,))], text).fallback_to_front_door, text
 
 
 def test_keyword_written_without_diacritics_matches_text_with_them():
@@ -183,6 +226,7 @@ def test_keyword_index_agrees_with_the_per_rule_regex():
     compiled = compile_rules(specs)
     stems = [s for r in compiled.national for s in r.keywords]
     fragments = [*stems, "ab", "abcd", "a", "b", "c", "kredit", "lan", "-", ".", " ", "  ", "x"]
+    fragments += ["livsmedels" + s for s in stems] + ["leverantors" + s for s in stems]
     for _ in range(3000):
         text = " ".join(
             rng.choice(fragments) + rng.choice(["", "", "en", "s", "-", "ing"])
