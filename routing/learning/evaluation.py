@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from routing.engine import ModelAdvice, QuestionFacts
 from routing.learning.model import RouterPredictor
 from routing.learning.training import Example
 
@@ -67,36 +68,41 @@ def model_router(
     return route
 
 
+def advice_of(predictor: RouterPredictor, text: str, threshold: float) -> ModelAdvice:
+    prediction = predictor.predict(text)
+    return ModelAdvice(
+        actors=prediction.actors,
+        topics=prediction.topics_above(0.5),
+        threshold=threshold,
+        model_version=prediction.model_version,
+    )
+
+
 def rules_router(county_code: str) -> Route:
-    from routing.engine import QuestionFacts
     from routing.rules import route_question
 
     def route(text: str) -> tuple[str, bool]:
-        decision = route_question(QuestionFacts(county_code=county_code, text=text))
+        decision = route_question(
+            QuestionFacts(county_code=county_code, text=text), with_model=False
+        )
         return decision.chosen_actor, decision.fallback_to_front_door
 
     return route
 
 
 def combined_router(
-    county_code: str, predictor: RouterPredictor, threshold: float, front_door: str
+    county_code: str, predictor: RouterPredictor, threshold: float, front_door: str = ""
 ) -> Route:
-    """A preview of the combined decision of issue 14, for evaluation only (the engine will
-    own the real one): the rules where one actor leads; where no rule matched or the best two
-    tie, the model above ``threshold``; else the front door."""
-    from routing.engine import QuestionFacts
+    """The engine's combined decision, as intake takes it, with ``predictor`` at ``threshold``
+    (``front_door``: unused, the county's own front door applies)."""
     from routing.rules import route_question
 
     def route(text: str) -> tuple[str, bool]:
-        decision = route_question(QuestionFacts(county_code=county_code, text=text))
-        ranked = decision.ranked
-        tied = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
-        if not decision.fallback_to_front_door and not tied:
-            return decision.chosen_actor, False
-        prediction = predictor.predict(text)
-        if prediction.confidence >= threshold:
-            return prediction.actor, False
-        return front_door, True
+        decision = route_question(
+            QuestionFacts(county_code=county_code, text=text),
+            advice=advice_of(predictor, text, threshold),
+        )
+        return decision.chosen_actor, decision.fallback_to_front_door
 
     return route
 
