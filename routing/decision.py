@@ -47,8 +47,7 @@ from routing.engine import (
     RuleMatch,
     explanation_lines,
 )
-from routing.engine.explain import ADVICE_SHOWN
-from routing.engine.explain import actor_name, condition_text, rule_scope_text
+from routing.engine.explain import ADVICE_SHOWN, actor_name, condition_text, rule_scope_text
 
 DECISION_VERSION = 3
 

@@ -3,9 +3,10 @@
 ``router_model_create`` writes a model (and by default activates it, bumping a shared version
 stamp after commit); ``router_settings_update`` changes the portal's confidence threshold (and
 bumps the same stamp). ``active_predictor()`` returns this process's predictor and
-``model_advice(text)`` its advice with the threshold: they read the stamp from the cache at most once every ``RECHECK_SECONDS`` and reloads from the database
-only when the stamp changed, so a question costs no query and a new model reaches web and
-worker processes within seconds, without a restart.
+``model_advice(text)`` its advice with the threshold: they read the stamp from the cache at
+most once every ``RECHECK_SECONDS`` and reload from the database only when the stamp changed,
+so a question costs no query and a new model or threshold reaches web and worker processes
+within seconds, without a restart.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from regions.versions import shared_version, shared_version_bump
+from routing.engine import ModelAdvice
 from routing.learning.model import (
     ModelIntegrityError,
     RouterPredictor,
     payload_dumps,
     payload_sha256,
 )
-from routing.engine import ModelAdvice
 from routing.learning.training import TrainingResult
 from routing.models import RouterModel, RouterSettings
 
