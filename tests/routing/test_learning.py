@@ -30,10 +30,10 @@ from routing.models import Case, RouterModel
 from tests.routing.factories_cases import make_case
 
 
-@pytest.fixture(scope="module")
-def trained():
-    """One model for the module: corpus and rule keywords, no history (no database)."""
-    return train(training_examples(with_history=False), heldout=corpus_examples("heldout"))
+@pytest.fixture
+def trained(trained_router):
+    """The session's model: corpus and rule keywords, no history (no database)."""
+    return trained_router
 
 
 # --------------------------------------------------------------------------- corpus
