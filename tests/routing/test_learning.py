@@ -20,11 +20,8 @@ from routing.learning.model import (
 from routing.learning.store import ActivePredictorCache, router_model_create
 from routing.learning.training import (
     CORE_ACTORS,
-    corpus_examples,
     corpus_rows,
     history_examples,
-    train,
-    training_examples,
 )
 from routing.models import Case, RouterModel
 from tests.routing.factories_cases import make_case

@@ -62,8 +62,9 @@ def test_a_weak_keyword_rule_gives_way_and_a_confident_model_is_said(people, cat
     assert any(a.actor_code == "almi" for a in decision.alternatives_told)
 
 
-def test_below_the_threshold_the_front_door_triages(people, catalogue, active_router,
-                                                    django_capture_on_commit_callbacks):  # fmt: skip
+def test_below_the_threshold_the_front_door_triages(
+    people, catalogue, active_router, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         router_settings_update(user=people.national, model_threshold=1.0)
     case = case_create(data=_data(question=SUBSIDIARY))
