@@ -33,7 +33,11 @@ NEXT_QUESTION = "Vi behöver en hållbarhetsredovisning för kunderna i Finland"
 
 
 def test_corrections_then_the_nightly_task_on_a_worker_route_the_next_question(
-    reference_data, people, catalogue, start_worker, redis_url  # noqa: F811
+    reference_data,
+    people,
+    catalogue,
+    start_worker,
+    redis_url,  # noqa: F811
 ):
     before = case_create(data=_data(question=NEXT_QUESTION, company_name="Före AB"))
     assert before.assigned_actor.actor_type_id != "een"
