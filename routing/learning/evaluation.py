@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from routing.engine import ModelAdvice, QuestionFacts
 from routing.learning.model import RouterPredictor
@@ -105,6 +106,78 @@ def combined_router(
         return decision.chosen_actor, decision.fallback_to_front_door
 
     return route
+
+
+# --------------------------------------------------------------------------- closed cases
+
+FactsRoute = Callable[[QuestionFacts], tuple[str, bool]]
+
+
+def closed_cases(start: datetime, end: datetime) -> list[tuple[QuestionFacts, str]]:
+    """Real cases closed as answered in [start, end): the question's facts as intake saw them,
+    and the actor type that finally answered (the label the nightly training uses too)."""
+    from routing.models import Case
+
+    rows = (
+        Case.objects.real()
+        .filter(
+            status=Case.Status.CLOSED,
+            outcome=Case.Outcome.ANSWERED,
+            assigned_actor__isnull=False,
+            closed_at__gte=start,
+            closed_at__lt=end,
+        )
+        .order_by("closed_at", "pk")
+        .values_list(
+            "county_id", "question", "topic_id", "target_countries", "employees",
+            "export_experience", "assigned_actor__actor_type_id",
+        )
+    )  # fmt: skip
+    return [
+        (
+            QuestionFacts(
+                county_code=county,
+                text=question,
+                topic=topic,
+                target_countries=tuple(countries or ()),
+                employees=employees or None,
+                export_experience=experience or None,
+            ),
+            actor,
+        )
+        for county, question, topic, countries, employees, experience, actor in rows.iterator()
+    ]
+
+
+def replay_cases(
+    name: str, cases: Sequence[tuple[QuestionFacts, str]], route: FactsRoute
+) -> Replay:
+    result = Replay(name)
+    for facts, actor in cases:
+        result.outcomes.append((actor, *route(facts)))
+    return result
+
+
+def case_routers(predictor: RouterPredictor, threshold: float) -> dict[str, FactsRoute]:
+    """Rules only, model only and combined, each in the case's own county with its facts."""
+    from routing.rules import front_door_actor_type, route_question
+
+    def rules(facts: QuestionFacts) -> tuple[str, bool]:
+        decision = route_question(facts, with_model=False)
+        return decision.chosen_actor, decision.fallback_to_front_door
+
+    def model(facts: QuestionFacts) -> tuple[str, bool]:
+        prediction = predictor.predict(facts.text)
+        if prediction.confidence >= threshold:
+            return prediction.actor, False
+        return front_door_actor_type(facts.county_code), True
+
+    def combined(facts: QuestionFacts) -> tuple[str, bool]:
+        decision = route_question(facts, advice=advice_of(predictor, facts.text, threshold))
+        return decision.chosen_actor, decision.fallback_to_front_door
+
+    return {"rules only": rules, f"model only (threshold {threshold:g})": model,
+            f"combined (threshold {threshold:g})": combined}  # fmt: skip
 
 
 def report_lines(result: Replay) -> list[str]:

@@ -160,3 +160,33 @@ def test_simulator_shows_the_models_top_three_beside_the_rules(client, people, a
     assert html.count('<tr><th scope="row">') >= 4  # one rule actor + three model rows
     assert "Modellen avgjorde." in html
     assert Case.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- routing_eval
+
+
+def test_routing_eval_replays_the_closed_cases_of_a_period(people, catalogue, active_router):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    case = case_create(data=_data(question="Vi behöver ett lån för en order till Tyskland"))
+    services.case_record_first_contact(
+        case=case, user=people.handler, channel="phone", at=timezone.now()
+    )
+    services.case_close(case=case, user=people.handler, outcome=Case.Outcome.ANSWERED)
+    case_create(data=_data(question="Ett öppet ärende räknas inte", company_name="Öppen AB"))
+
+    today = timezone.localdate().isoformat()
+    out = StringIO()
+    call_command("routing_eval", "--county", "12", "--from", today, "--to", today, stdout=out)
+    report = out.getvalue()
+    assert f"closed cases {today} to {today}: 1" in report
+    for name in ("closed cases, rules only", "closed cases, model only", "closed cases, combined"):
+        assert f"== {name}" in report
+    assert "accuracy 1.000, front door 0.000 (n=1)" in report  # the rules' Almi answered it
+    with pytest.raises(CommandError):
+        call_command("routing_eval", "--from", today, stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("routing_eval", "--from", "2026-13-01", "--to", today, stdout=StringIO())

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from tests.routing.intake_support
 """The nightly training on a real worker: a coordinator's corrections of a kind of question,
 the training task run by a separately started Celery worker, and the next such question filed
 through intake goes to the corrected actor, without restarting anything."""
