@@ -92,8 +92,9 @@ class RuleMatch:
 class ModelAdvice:
     """What the learned router predicts for the question, handed to ``decide`` by the caller.
 
-    ``actors``: (actor type, probability) best first; ``topics``: the topics it predicts (above
-    its own 0.5 cut); ``threshold``: the confidence above which the portal lets it decide.
+    ``actors``: (actor type, probability) best first; ``topics``: the topics it reads in the
+    question (the caller's cut, see ``routing.learning.store``); ``threshold``: the confidence
+    at or above which the portal lets it decide.
     """
 
     actors: tuple[tuple[str, float], ...]

@@ -70,10 +70,13 @@ def model_router(
 
 
 def advice_of(predictor: RouterPredictor, text: str, threshold: float) -> ModelAdvice:
+    """What ``store.model_advice`` gives intake, from this predictor at this threshold."""
+    from routing.learning.store import ADVICE_TOPIC_PROBABILITY
+
     prediction = predictor.predict(text)
     return ModelAdvice(
         actors=prediction.actors,
-        topics=prediction.topics_above(0.5),
+        topics=prediction.topics_above(ADVICE_TOPIC_PROBABILITY),
         threshold=threshold,
         model_version=prediction.model_version,
     )
