@@ -8,6 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators import definitions as d
+from indicators.evaluation import (
+    compute_all,
+    compute_by_actor,
+    compute_by_county,
+    compute_by_month,
+)
 from routing import services
 from routing.intake import case_create
 from tests.routing.intake_support import catalogue  # noqa: F401 - fixture
@@ -38,14 +44,15 @@ def test_share_of_cases_that_ended_with_another_actor(people, catalogue):
     )  # a mystery-shopper case never counts
 
     start, end = _period()
-    share = d.cases_moved_to_another_actor(None, start, end)
+    key, only = d.cases_moved_to_another_actor.key, [d.cases_moved_to_another_actor]
+    share = compute_all(None, start, end, only)[key]
     assert (share.numerator, share.denominator) == (1, 3)
-    assert d.cases_moved_to_another_actor("20", start, end).denominator == 0
-    by_actor = d.cases_moved_to_another_actor.by_actor(None, start, end)
+    by_county = compute_by_county(["12", "20"], start, end, only)
+    assert by_county["12"][key].numerator == 1 and by_county["20"][key].denominator == 0
+    by_actor = compute_by_actor(only, None, start, end)[key]
     een = catalogue.een_office.actor_id
     assert (by_actor[een].numerator, by_actor[een].denominator) == (1, 1)
-    by_month = d.cases_moved_to_another_actor.by_month("12", start, end)
-    [(month, value)] = by_month.items()
+    [(month, value)] = compute_by_month(only, "12", start, end)[key].items()
     assert month == start and value.numerator == 1
 
 
