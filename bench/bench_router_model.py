@@ -2,6 +2,7 @@
 
 Prediction: the numpy predictor rebuilt from the stored JSON, on 2,000 questions (the corpus
 and variations of it with a company's own context), 3 rounds; median and p99 in microseconds.
+Decision: the model's advice plus the engine with the default national rules, per question.
 Training: 100,000 distinct labelled cases (corpus questions, each with its own context sentence,
 so no two texts are equal and nothing is saved by deduplication) plus the corpus.
 
@@ -65,6 +66,35 @@ def bench_predict(predictor: RouterPredictor, texts: list[str]) -> tuple[float, 
     return statistics.median(timings), timings[int(len(timings) * 0.99)]
 
 
+def bench_decide(predictor: RouterPredictor, texts: list[str]) -> tuple[float, float]:
+    """The whole decision as intake takes it: the model's advice, then the engine with the
+    default national rules (compiled once)."""
+    from routing.default_rules import DEFAULT_NATIONAL_RULES
+    from routing.engine import (
+        ModelAdvice,
+        QuestionFacts,
+        compile_rules,
+        decide,
+        rule_spec_from_dict,
+    )
+
+    compiled = compile_rules(
+        rule_spec_from_dict(d, rule_id=i) for i, d in enumerate(DEFAULT_NATIONAL_RULES, 1)
+    )
+    timings: list[float] = []
+    for _ in range(ROUNDS):
+        for text in texts:
+            started = time.perf_counter_ns()
+            prediction = predictor.predict(text)
+            advice = ModelAdvice(
+                actors=prediction.actors, topics=prediction.topics_above(0.3), threshold=0.5
+            )
+            decide(QuestionFacts(county_code="01", text=text), compiled, advice=advice)
+            timings.append((time.perf_counter_ns() - started) / 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--train-cases", type=int, default=100_000)
@@ -85,6 +115,11 @@ def main() -> None:
     print(f"load (hash check + rebuild): {(time.perf_counter() - started) * 1000:.0f} ms")
     median, p99 = bench_predict(predictor, questions(rng, N_QUESTIONS))
     print(f"predict, {N_QUESTIONS} questions x {ROUNDS}: median {median:.0f} us, p99 {p99:.0f} us")
+    median, p99 = bench_decide(predictor, questions(random.Random(SEED), N_QUESTIONS))
+    print(
+        f"decision incl. model (advice + rules), {N_QUESTIONS} questions x {ROUNDS}: "
+        f"median {median:.0f} us, p99 {p99:.0f} us"
+    )
 
     if args.train_cases:
         corpus = corpus_examples("train")

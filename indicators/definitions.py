@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, FloatField, IntegerField, OuterRef, Q, Sum
 from django.db.models import When as CaseWhenClause
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -309,6 +311,35 @@ def survey_right_actor_in_time(period: Period) -> Measure:
     over all answers to the question ("vet ej" included, as not confirmed), for cases filed in
     the period. Fewer than 5 answers: too few (no percentage)."""
     return survey_measure(period, SurveyInvitation.Kind.FOLLOWUP, "right_actor_in_time", ("yes",))
+
+
+@indicator(
+    key="cases_moved_to_another_actor",
+    label=_("Andel frågor som slutade hos en annan aktör än den först tilldelade"),
+    group=Group.OUTCOME,
+    unit=Unit.SHARE,
+)
+def cases_moved_to_another_actor(period: Period) -> Measure:
+    """Routing quality from records, not surveys: of the real cases filed in the period, the
+    share whose actor now is another than the one assignment first gave it (referred onward,
+    reassigned or placed by a coordinator; a question first triaged by the front door and then
+    sent on counts as well). Lower is better. Per actor: the actor the case ended with.
+
+    The first actor is the one the filing event recorded (kind "assigned" or "triage"); one
+    hashed IN over those events, as for ``companies_referred``.
+    """
+    moved = (
+        CaseEvent.objects.filter(kind__in=("assigned", "triage"))
+        .annotate(first_actor=Cast(KeyTextTransform("actor_id", "data"), IntegerField()))
+        .filter(first_actor__isnull=False)
+        .exclude(first_actor=F("case__assigned_actor_id"))
+        .values("case_id")
+    )
+    return case_measure(
+        period,
+        {"num": Count("pk", filter=Q(pk__in=moved)), "den": Count("pk")},
+        lambda r: Share(r["num"] or 0, r["den"] or 0),
+    )
 
 
 @indicator(

@@ -63,11 +63,12 @@ ACTOR_INDICATORS = (
     d.first_contact_in_time,
     d.median_hours_to_first_contact,
     d.escalations_level_2,
+    d.cases_moved_to_another_actor,
 )
 
 
 #: The monthly trends on every dashboard.
-TREND_INDICATORS = (d.first_contact_in_time, d.cases_received)
+TREND_INDICATORS = (d.first_contact_in_time, d.cases_received, d.cases_moved_to_another_actor)
 
 
 def actor_breakdown(county_code: str | None, period: Period) -> list[dict]:

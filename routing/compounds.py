@@ -64,6 +64,11 @@ def normalise_word(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def endings(word: str) -> tuple[str, ...]:
+    """The inflectional endings ``word`` may carry, the empty ending included."""
+    return tuple(e for e in _ENDINGS if word.endswith(e))
+
+
 def compound_tail_matches(keyword: str, word: str) -> bool:
     """Whether ``keyword`` is the last part of the compound ``word`` (both normalised).
 

@@ -14,6 +14,10 @@ Versions of the stored form (``version``):
    and the explanation stored as text in both languages (ignored now: it is re-rendered).
 2. ``matched_on`` as ``{"kind", "value", "country"}``; alternatives grouped per actor with the
    office serving the county.
+3. The learned router beside the rules: ``decided_by`` ("rules", "model", "front_door"),
+   ``advice`` (the model's top actors with probabilities, its topics, the threshold and model
+   version), ``rules_ranked`` (the rules' own ranking) and ``overridden_county_rules``.
+   Versions 1 and 2 read as decided by the rules (or the front door), without advice.
 
 An empty dict (demo history, benchmark seeds) means no decision was recorded.
 """
@@ -32,10 +36,21 @@ from django.utils.translation import gettext_lazy
 
 from regions.models import County
 from routing.catalogue import catalogue
-from routing.engine import NATIONAL, Condition, Decision, Labels, RuleMatch, explanation_lines
-from routing.engine.explain import actor_name, condition_text, rule_scope_text
+from routing.engine import (
+    DECIDED_BY_FRONT_DOOR,
+    DECIDED_BY_MODEL,
+    DECIDED_BY_RULES,
+    NATIONAL,
+    Condition,
+    Decision,
+    Labels,
+    ModelAdvice,
+    RuleMatch,
+    explanation_lines,
+)
+from routing.engine.explain import ADVICE_SHOWN, actor_name, condition_text, rule_scope_text
 
-DECISION_VERSION = 2
+DECISION_VERSION = 3
 
 # As the rule form names them (routing.forms.MARKET_GROUP_LABELS, which imports models).
 MARKET_NAMES = {
@@ -152,11 +167,19 @@ class RoutingDecision:
     alternatives: tuple[Alternative, ...] = ()
     assignment: AssignmentRecord | None = None
     override: Override | None = None
+    decided_by: str = DECIDED_BY_RULES
+    advice: ModelAdvice | None = None
+    rules_ranked: tuple[RankedActor, ...] = ()
+    overridden_county_rules: tuple[int, ...] = ()
     version: int = DECISION_VERSION
 
     @property
     def chosen_actor(self) -> str:
         return self.ranked[0].actor_type
+
+    @property
+    def decided_by_model(self) -> bool:
+        return self.decided_by == DECIDED_BY_MODEL
 
     # ------------------------------------------------------------------ building
 
@@ -190,6 +213,10 @@ class RoutingDecision:
                 offices,
             ),
             assignment=_assignment_from_json(assignment) if assignment else None,
+            decided_by=decision.decided_by,
+            advice=_trimmed(decision.advice),
+            rules_ranked=tuple(RankedActor(a, s) for a, s in decision.rules_ranked),
+            overridden_county_rules=decision.overridden_county_rules,
         )
 
     def with_override(self, override: Override) -> RoutingDecision:
@@ -216,6 +243,9 @@ class RoutingDecision:
             fallback=self.fallback_to_front_door,
             labels=labels,
             with_rules=False,
+            decided_by=self.decided_by,
+            advice=self.advice,
+            overridden_county_rules=self.overridden_county_rules,
         )
         rules = tuple(
             RuleLine(
@@ -260,6 +290,10 @@ class RoutingDecision:
         # Assignment may have passed over the chosen type (no office): speak of the one it took.
         actor_type = (assignment.actor_type if assignment else "") or self.chosen_actor
         actor = (assignment.actor_name if assignment else "") or labels.actor(actor_type)
+        if self.decided_by_model:
+            return _("Frågan gick till %(actor)s, som brukar svara på frågor som din.") % {
+                "actor": actor
+            }
         topic = next(
             (
                 c.value
@@ -298,8 +332,10 @@ class RoutingDecision:
             version = int(data.get("version", 1))
             if version == 1:
                 return _from_v1(data)
-            if version == DECISION_VERSION:
+            if version == 2:
                 return _from_v2(data)
+            if version == DECISION_VERSION:
+                return _from_v3(data)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise DecisionFormatError(f"not a stored routing decision: {exc}") from exc
         raise DecisionFormatError(f"unknown routing decision version {version}")
@@ -397,8 +433,10 @@ def _common(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _from_v1(data: Mapping[str, Any]) -> RoutingDecision:
+    common = _common(data)
     return RoutingDecision(
-        **_common(data),
+        **common,
+        decided_by=DECIDED_BY_FRONT_DOOR if common["fallback_to_front_door"] else DECIDED_BY_RULES,
         matches=tuple(
             _match_from_json(m, tuple(_v1_condition(t) for t in m["matched_on"]))
             for m in data.get("matches", ())
@@ -418,9 +456,38 @@ def _from_v1(data: Mapping[str, Any]) -> RoutingDecision:
     )
 
 
+def _trimmed(advice: ModelAdvice | None) -> ModelAdvice | None:
+    """The advice as stored: the top actors staff are shown, not every class."""
+    if advice is None:
+        return None
+    return replace(advice, actors=advice.actors[:ADVICE_SHOWN])
+
+
+def _from_v3(data: Mapping[str, Any]) -> RoutingDecision:
+    advice = data.get("advice")
+    return replace(
+        _from_v2(data),
+        decided_by=str(data["decided_by"]),
+        advice=ModelAdvice(
+            actors=tuple((str(a), float(p)) for a, p in advice["actors"]),
+            topics=tuple(advice["topics"]),
+            threshold=float(advice["threshold"]),
+            model_version=advice.get("model_version"),
+        )
+        if advice
+        else None,
+        rules_ranked=tuple(
+            RankedActor(r["actor_type"], float(r["score"])) for r in data["rules_ranked"]
+        ),
+        overridden_county_rules=tuple(int(i) for i in data["overridden_county_rules"]),
+    )
+
+
 def _from_v2(data: Mapping[str, Any]) -> RoutingDecision:
+    common = _common(data)
     return RoutingDecision(
-        **_common(data),
+        **common,
+        decided_by=DECIDED_BY_FRONT_DOOR if common["fallback_to_front_door"] else DECIDED_BY_RULES,
         matches=tuple(
             _match_from_json(m, tuple(Condition(**c) for c in m["matched_on"]))
             for m in data["matches"]

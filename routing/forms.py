@@ -460,3 +460,18 @@ class ExampleQuestionForm(forms.ModelForm):
 
     def clean_target_countries(self) -> list[str]:
         return validation.clean_target_countries(self.cleaned_data["target_countries"])
+
+
+class RouterSettingsForm(forms.Form):
+    """National staff: how sure the learned model must be to decide where the rules do not."""
+
+    model_threshold = forms.FloatField(
+        label=_("Modellens tröskel"),
+        min_value=0.0,
+        max_value=1.0,
+        localize=True,
+        help_text=_(
+            "Där reglerna inte avgör frågan tydligt avgör modellen om den är minst så här säker "
+            "(0–1); annars går frågan till den främre dörren."
+        ),
+    )

@@ -27,12 +27,14 @@ from routing.engine import (
     CompiledRules,
     Decision,
     Labels,
+    ModelAdvice,
     QuestionFacts,
     RuleSpec,
     ServiceSpec,
     compile_rules,
     decide,
 )
+from routing.learning.store import model_advice
 from routing.models import ExampleQuestion, RoutingRule, RoutingRuleChange
 
 RULES_VERSION_KEY = "routing:rules-version"
@@ -120,9 +122,13 @@ def route_question(
     services: list[ServiceSpec] | None = None,
     front_door: str | None = None,
     snapshot: CatalogueSnapshot | None = None,
+    with_model: bool = True,
+    advice: ModelAdvice | None = None,
 ) -> Decision:
     """The engine's decision with the county's catalogue and front door filled in (from
-    ``snapshot``, default this process's catalogue snapshot, unless given)."""
+    ``snapshot``, default this process's catalogue snapshot, unless given), and the active
+    router model's advice (``with_model=False``: the rules alone; ``advice``: this advice instead
+    of the active model's)."""
     if services is None or not front_door:
         snapshot = snapshot or catalogue()
         if services is None:
@@ -133,6 +139,7 @@ def route_question(
         compiled if compiled is not None else compiled_rules(),
         services=services,
         front_door_actor=front_door,
+        advice=advice if advice is not None or not with_model else model_advice(facts.text),
     )
 
 

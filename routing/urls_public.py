@@ -16,6 +16,7 @@ urlpatterns = [
     path("vagledning/regler/<int:pk>/", views_rules.rule_edit, name="rule-edit"),
     path("vagledning/regler/<int:pk>/ta-bort/", views_rules.rule_delete, name="rule-delete"),
     path("vagledning/andringar/<int:pk>/", views_rules.rule_change, name="rule-change"),
+    path("vagledning/modell/", views_rules.router_settings_page, name="router-settings"),
     path("vagledning/simulator/", views_rules.routing_simulator, name="routing-simulator"),
     path(
         "vagledning/exempel/<str:county_code>/ny/",

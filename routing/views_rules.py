@@ -4,7 +4,7 @@ simulator and the example questions. Thin views: access (routing.access) → for
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -20,6 +20,7 @@ from routing.access import (
     access_rule_change,
     access_rule_for_editing,
     example_results_visible_to,
+    may_edit_rule_scope,
     may_manage_examples,
     require_rules_viewer,
     rule_changes_visible_to,
@@ -31,8 +32,9 @@ from routing.access import (
 )
 from routing.decision import RoutingDecision, display_labels
 from routing.engine import QuestionFacts
-from routing.forms import ExampleQuestionForm, RuleForm, SimulatorForm
-from routing.models import ExampleQuestion, RoutingRuleChange
+from routing.forms import ExampleQuestionForm, RouterSettingsForm, RuleForm, SimulatorForm
+from routing.learning.store import router_settings, router_settings_update
+from routing.models import ExampleQuestion, RouterModel, RoutingRuleChange
 
 # --------------------------------------------------------------------------- rules
 
@@ -125,6 +127,42 @@ def rule_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --------------------------------------------------------------------------- the learned router
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def router_settings_page(request: HttpRequest) -> HttpResponse:
+    """The active model and its held-out scores for everyone on the rules pages; the
+    threshold editable by national staff (those who edit national rules)."""
+    scope = require_rules_viewer(request.scope)
+    may_edit = may_edit_rule_scope(scope, None)
+    if request.method == "POST" and not may_edit:
+        raise Http404
+    current = router_settings()
+    form = RouterSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"model_threshold": current.model_threshold},
+    )
+    if request.method == "POST" and form.is_valid():
+        router_settings_update(
+            user=request.user, model_threshold=form.cleaned_data["model_threshold"]
+        )
+        return redirect("router-settings")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "routing/rules/router_settings.html",
+        {
+            "form": form,
+            "may_edit": may_edit,
+            "settings": current,
+            "model": RouterModel.objects.filter(is_active=True).defer("payload").first(),
+        },
+        status=status,
+    )
+
+
 # --------------------------------------------------------------------------- simulator
 
 
@@ -183,6 +221,7 @@ def routing_simulator(request: HttpRequest) -> HttpResponse:
                 )
                 for ex in examples
             ],
+            "model_top": decision.advice.actors[:3] if decision and decision.advice else (),
             "examples": examples,
             "example_county": counties.filter(code=county_code).first() if county_code else None,
             "can_manage_examples": may_manage_examples(scope, county_code),

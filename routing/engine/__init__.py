@@ -39,6 +39,10 @@ Keywords
     span several words ("letter of credit"); any run of non-word characters (spaces, hyphens,
     punctuation, line breaks) counts as one separator on both sides, so "ce-märk" matches
     "CE-märkning" and "CE märkning", and "letter of credit" matches "letter-of-credit".
+    A one-word keyword of at least five letters (``routing.compounds``) also matches as the
+    LAST PART of a Swedish compound, followed at most by an inflectional ending and preceded by a
+    first part of at least three letters: "märkning" matches "livsmedelsmärkningen", "garanti"
+    "exportkreditgarantin"; shorter keywords never match inside a word ("lån" is not in "plan").
     Beware of stems that fold together once diacritics are stripped: "lån" (loan) and "län"
     (county) are both "lan", and "mässa" (trade fair) is "massa" ("en massa frågor").
 
@@ -57,6 +61,17 @@ Scoring and ranking
     names can be ranked (optional partners such as ``chamber_of_commerce`` or ``prv`` included),
     so the caller must handle an actor type with no office in the county.
 
+The learned router (``advice``)
+    The caller may pass the model's prediction (``ModelAdvice``) with the portal's confidence
+    threshold. The rules decide where they decide clearly: one actor leads, and on more than
+    keywords alone (a keyword-only lead is weak: "anbud" starts "anbudsgaranti"). Otherwise
+    (no rule matched, the best two tie, or only keyword rules lead) the model decides when its
+    confidence is at or above the threshold and it names another actor than the rules: its
+    actor is ranked first with its probability as the score, the rules' ranking follows, and
+    ``decided_by`` is "model". A county rule it puts aside is listed in
+    ``overridden_county_rules`` and said in the explanation. Below the threshold the rules'
+    outcome stands (the front door when nothing matched).
+
 Fallback
     When no actor ends with a positive score (in particular when no rule matched), the ranking is
     ``((front_door_actor, 0.0),)`` and ``fallback_to_front_door`` is True: the county's front door
@@ -65,16 +80,27 @@ Fallback
 Alternatives
     Every service in the county's catalogue (``services``) of an actor type OTHER than the chosen
     one, when either its topics intersect the question topics, or its actor type is in the
-    ranking. Question topics = ``facts.topic`` (unless None or "unknown") plus the topics of every
-    matching rule; a keyword-only rule contributes no topic, which is why the actors it ranks
-    bring in their services. Deduplicated by service id, in the order of ``services``. The
+    ranking or is the model's confident choice. Question topics = ``facts.topic`` (unless None or
+    "unknown") plus the topics of every matching rule plus the topics the model predicts; a
+    keyword-only rule contributes no topic, which is why the actors it ranks bring in their
+    services. Deduplicated by service id, in the order of ``services``. The
     company must be told about EVERY actor offering similar services.
 """
 
 from routing.engine.decide import decide
 from routing.engine.explain import Labels, explanation_lines
 from routing.engine.index import CompiledRule, CompiledRules, compile_rules, rule_spec_from_dict
-from routing.engine.specs import Decision, QuestionFacts, RuleMatch, RuleSpec, ServiceSpec
+from routing.engine.specs import (
+    DECIDED_BY_FRONT_DOOR,
+    DECIDED_BY_MODEL,
+    DECIDED_BY_RULES,
+    Decision,
+    ModelAdvice,
+    QuestionFacts,
+    RuleMatch,
+    RuleSpec,
+    ServiceSpec,
+)
 from routing.engine.text import _canonical, _canonical_slow, keyword_problems, normalise
 from routing.engine.vocabulary import (
     EMPLOYEE_BANDS,
@@ -87,6 +113,9 @@ from routing.engine.vocabulary import (
 )
 
 __all__ = [
+    "DECIDED_BY_FRONT_DOOR",
+    "DECIDED_BY_MODEL",
+    "DECIDED_BY_RULES",
     "EMPLOYEE_BANDS",
     "ENGINE_VERSION",
     "EXPORT_EXPERIENCE",
@@ -98,6 +127,7 @@ __all__ = [
     "Condition",
     "Decision",
     "Labels",
+    "ModelAdvice",
     "QuestionFacts",
     "RuleMatch",
     "RuleSpec",

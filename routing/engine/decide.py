@@ -7,7 +7,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from routing.engine.index import CompiledRule, CompiledRules
-from routing.engine.specs import Decision, QuestionFacts, RuleMatch, ServiceSpec
+from routing.engine.specs import (
+    DECIDED_BY_FRONT_DOOR,
+    DECIDED_BY_MODEL,
+    DECIDED_BY_RULES,
+    Decision,
+    ModelAdvice,
+    QuestionFacts,
+    RuleMatch,
+    ServiceSpec,
+)
 from routing.engine.text import _canonical
 from routing.engine.vocabulary import (
     COUNTRY,
@@ -72,8 +81,10 @@ def decide(
     *,
     services: Sequence[ServiceSpec] = (),
     front_door_actor: str = "region",
+    advice: ModelAdvice | None = None,
 ) -> Decision:
-    """Route one question. See the module docstring for the semantics."""
+    """Route one question. See the package docstring for the semantics; ``advice``: the
+    learned router's prediction, which decides where the rules do not decide clearly."""
     text = _canonical(facts.text) if facts.text else ""
     targets = tuple((c, groups_of(c)) for c in dict.fromkeys(facts.target_countries))
 
@@ -112,6 +123,23 @@ def decide(
     scored.sort(key=lambda t: (not t[2], -t[1], -(t[3] or 0), t[0]))
     ranked = tuple((actor, score) for actor, score, _c, _p in scored)
 
+    rules_ranked = ranked
+    decided_by = DECIDED_BY_RULES if ranked else DECIDED_BY_FRONT_DOOR
+    overridden: tuple[int, ...] = ()
+    if advice is not None and advice.confident and not _rules_decide_clearly(ranked, matched):
+        model_actor = advice.actor
+        if not ranked or model_actor != ranked[0][0]:
+            decided_by = DECIDED_BY_MODEL
+            overridden = tuple(
+                rule.spec.id
+                for rule, _on in matched
+                if rule.spec.county_code is not None
+                and rule.spec.weight > 0
+                and rule.spec.actor_type == ranked[0][0]
+            )
+            ranked = ((model_actor, round(advice.confidence, 4)),) + tuple(
+                (a, sc) for a, sc in ranked if a != model_actor
+            )
     fallback = not ranked
     if fallback:
         ranked = ((front_door_actor, 0.0),)
@@ -146,8 +174,15 @@ def decide(
             topics.add(facts.topic)
         for rule, _on in matched:
             topics.update(rule.spec.topics)
-        topics.discard(UNKNOWN_TOPIC)
         other_ranked = set(position) - {chosen}
+        if advice is not None:
+            # The needs the model reads in the question count like a chosen topic, and the
+            # actor it is confident about like a ranked one, also when the rules decided.
+            topics.update(advice.topics)
+            if advice.confident:
+                other_ranked.add(advice.actor)
+        topics.discard(UNKNOWN_TOPIC)
+        other_ranked.discard(chosen)
         seen: set[int] = set()
         picked: list[ServiceSpec] = []
         for service in services:
@@ -164,4 +199,31 @@ def decide(
         alternatives=alternatives,
         fallback_to_front_door=fallback,
         engine_version=ENGINE_VERSION,
+        decided_by=decided_by,
+        advice=advice,
+        rules_ranked=rules_ranked,
+        overridden_county_rules=overridden,
+    )
+
+
+def _rules_decide_clearly(
+    ranked: Sequence[tuple[str, float]],
+    matched: Sequence[tuple[CompiledRule, tuple[Condition, ...]]],
+) -> bool:
+    """Whether the rules' choice stands whatever the model says: one actor leads, and it
+    leads on more than keywords alone (a topic the company chose, a market, a size ...).
+
+    A keyword-only lead is weak: "anbud" also starts "anbudsgaranti", and "finansiering" is in
+    an EU project's question as much as in a loan's.
+    """
+    if not ranked:
+        return False
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return False
+    leader = ranked[0][0]
+    return any(
+        rule.spec.actor_type == leader
+        and rule.spec.weight > 0
+        and any(c.kind != KEYWORD for c in on)
+        for rule, on in matched
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +28,10 @@ from routing.engine.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from routing.engine.specs import RuleMatch
+    from routing.engine.specs import ModelAdvice, RuleMatch
+
+MODEL = "model"  # routing.engine.specs.DECIDED_BY_MODEL (specs imports this module)
+ADVICE_SHOWN = 3
 
 # Actor types by name; the actor set is open, so an unknown code shows as it is.
 ACTOR_NAMES = {
@@ -109,6 +112,37 @@ def match_sentence(match: RuleMatch, labels: Labels | None = None) -> str:
     }
 
 
+def probability_text(p: float) -> str:
+    """A probability as staff read it, in the active language's number format: "0,91"."""
+    return formats.number_format(round(p, 2), 2)
+
+
+def advice_sentence(advice: ModelAdvice, labels: Labels | None = None) -> str:
+    """The model's top actors with their probabilities and the portal's threshold."""
+    labels = labels or Labels()
+    listed = ", ".join(
+        f"{labels.actor(a)} {probability_text(p)}" for a, p in advice.actors[:ADVICE_SHOWN]
+    )
+    return _("Modellens råd: %(actors)s (tröskel %(threshold)s).") % {
+        "actors": listed,
+        "threshold": probability_text(advice.threshold),
+    }
+
+
+def model_decided_sentence(advice: ModelAdvice, labels: Labels | None = None) -> str:
+    """Why the model's actor: "liknar tidigare frågor om exportkreditgarantier, 0,91"."""
+    labels = labels or Labels()
+    about = labels.topic(advice.topics[0]) if advice.topics else labels.actor(advice.actor)
+    return _(
+        "Reglerna avgjorde inte frågan tydligt. Frågan går till %(actor)s enligt modellen: "
+        "liknar tidigare frågor om %(about)s, %(confidence)s."
+    ) % {
+        "actor": labels.actor(advice.actor),
+        "about": about,
+        "confidence": probability_text(advice.confidence),
+    }
+
+
 def explanation_lines(
     *,
     ranked: Sequence[tuple[str, float]],
@@ -118,9 +152,14 @@ def explanation_lines(
     labels: Labels | None = None,
     language: str | None = None,
     with_rules: bool = True,
+    decided_by: str = "rules",
+    advice: ModelAdvice | None = None,
+    overridden_county_rules: Sequence[int] = (),
 ) -> list[str]:
     """The sentences; ``alternatives`` as (actor name, service titles). ``with_rules=False``
-    leaves out the sentence per matching rule (for pages that list the rules themselves)."""
+    leaves out the sentence per matching rule (for pages that list the rules themselves).
+    With ``advice`` the model's top actors and confidence are always said; when it decided,
+    why, and which county rule it put aside."""
     if language:
         with translation.override(language):
             return explanation_lines(
@@ -130,11 +169,25 @@ def explanation_lines(
                 fallback=fallback,
                 labels=labels,
                 with_rules=with_rules,
+                decided_by=decided_by,
+                advice=advice,
+                overridden_county_rules=overridden_county_rules,
             )
     labels = labels or Labels()
     chosen, score = ranked[0]
     lines: list[str] = []
-    if fallback:
+    if decided_by == MODEL and advice is not None:
+        lines.append(model_decided_sentence(advice, labels))
+        put_aside = [m.rule_name for m in matches if m.rule_id in set(overridden_county_rules)]
+        if put_aside:
+            lines.append(
+                _(
+                    "Modellen gick före länets regel %(rules)s, som bara matchade på nyckelord. "
+                    "Ändra regeln eller tröskeln om länets regel ska gälla."
+                )
+                % {"rules": ", ".join(f'"{name}"' for name in dict.fromkeys(put_aside))}
+            )
+    elif fallback:
         door = labels.actor(chosen)
         if not matches:
             lines.append(
@@ -161,6 +214,8 @@ def explanation_lines(
             lines.append(
                 _("En regel för länet matchade; en länsregel går alltid före nationella regler.")
             )
+    if advice is not None and advice.actors:
+        lines.append(advice_sentence(advice, labels))
     if with_rules:
         lines.extend(match_sentence(m, labels) for m in matches)
     others = ranked[1:]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from routing.compounds import MIN_FIRST_PART, MIN_SUFFIX_KEYWORD, compound_tail_matches, endings
 from routing.engine.specs import RuleSpec
 from routing.engine.text import _canonical, _keyword_form
 
@@ -15,9 +16,17 @@ from routing.engine.text import _canonical, _keyword_form
 # gets a keyword index: canonical stem -> rules, keyed by the stem's first characters. decide()
 # walks the word starts of the text once and looks each up in the index. The per-rule regex
 # (CompiledRule.pattern) is the reference definition of a keyword match; the tests hold the index
-# to it.
+# to it. A one-word keyword long enough to be a word of its own (``routing.compounds``) also
+# matches as the last part of a compound ("markning" in "livsmedelsmarkningen"); the index finds
+# those through a second table keyed by the whole stem, looked up from each long word's end.
 
 _KEY_LEN = 3
+_MIN_COMPOUND_WORD = MIN_FIRST_PART + MIN_SUFFIX_KEYWORD
+
+
+def _is_tail_stem(stem: str) -> bool:
+    """Whether a canonical stem may also match as the last part of a compound."""
+    return len(stem) >= MIN_SUFFIX_KEYWORD and stem.isalpha()
 
 
 class CompiledRule:
@@ -69,11 +78,26 @@ class CompiledRule:
         return self._pattern
 
     def keyword_hits(self, text: str) -> list[str]:
-        """The rule's keywords (as written) found in ``text``, by the reference regex."""
+        """The rule's keywords (as written) found in ``text``: the reference regex at word
+        starts, then ``compound_tail_matches`` on every word for the compound tails."""
         pattern = self.pattern
         if pattern is None:
             return []
-        stems = dict.fromkeys(m.group(0) for m in pattern.finditer(_canonical(text)))
+        canonical = _canonical(text)
+        found = list(pattern.finditer(canonical))
+        stems = dict.fromkeys(m.group(0) for m in found)
+        tails = [s for s in self.keywords if _is_tail_stem(s)]
+        if tails:
+            # A word whose start already matched reports that keyword only (the more specific:
+            # "exportkreditgaranti", not also "garanti").
+            starts = {m.start() for m in found}
+            position = 0
+            for word in canonical.split(" "):
+                if position not in starts:
+                    for stem in tails:
+                        if compound_tail_matches(stem, word):
+                            stems.setdefault(stem)
+                position += len(word) + 1
         return [self.keywords[s][1] for s in stems]
 
     def __repr__(self) -> str:
@@ -113,7 +137,7 @@ def _prefix_filter(stems: Iterable[tuple[str, bool]]) -> re.Pattern[str] | None:
 class _Scope:
     """The rules of one scope with their keyword index."""
 
-    __slots__ = ("finder", "key_lengths", "plain", "rules", "table")
+    __slots__ = ("finder", "key_lengths", "plain", "rules", "table", "tail_lengths", "tails")
 
     def __init__(self, rules: tuple[CompiledRule, ...]) -> None:
         self.rules = rules
@@ -132,6 +156,13 @@ class _Scope:
         }
         self.key_lengths = tuple(sorted({len(k) for k in self.table}, reverse=True))
         self.finder = _prefix_filter(by_stem)
+        # Compound tails: stem -> rules, whole-word or not alike (a tail may carry an ending).
+        tails: dict[str, dict[int, None]] = {}
+        for (stem, _whole), indices in by_stem.items():
+            if _is_tail_stem(stem):
+                tails.setdefault(stem, {}).update(dict.fromkeys(indices))
+        self.tails = {stem: tuple(indices) for stem, indices in tails.items()}
+        self.tail_lengths = tuple(sorted({len(s) for s in self.tails}, reverse=True))
 
     def scan(self, text: str) -> dict[int, dict[str, None]]:
         """rule index -> canonical stems found at word starts of canonical ``text``."""
@@ -141,6 +172,7 @@ class _Scope:
         table = self.table
         lengths = self.key_lengths
         n = len(text)
+        at_start: set[tuple[int, int]] = set()  # (word start, rule index) matched there
         for m in self.finder.finditer(text):
             p = m.start()
             reported: set[int] | None = None
@@ -160,8 +192,36 @@ class _Scope:
                     for i in indices:
                         if i not in reported:
                             reported.add(i)
+                            at_start.add((p, i))
                             hits.setdefault(i, {})[stem] = None
+        if self.tails:
+            self._scan_tails(text, hits, at_start)
         return hits
+
+    def _scan_tails(
+        self, text: str, hits: dict[int, dict[str, None]], at_start: set[tuple[int, int]]
+    ) -> None:
+        """Add the compound tails (``routing.compounds.compound_tail_matches``) of each word,
+        for the rules whose keyword did not already match at the word's start."""
+        tails = self.tails
+        lengths = self.tail_lengths
+        position = -1
+        for word in text.split(" "):
+            p = position + 1
+            position = p + len(word)
+            if len(word) < _MIN_COMPOUND_WORD or not word.isalpha():
+                continue
+            for ending in endings(word):
+                base = word[: len(word) - len(ending)] if ending else word
+                for length in lengths:
+                    if len(base) - length < MIN_FIRST_PART:
+                        continue
+                    stem = base[-length:]
+                    indices = tails.get(stem)
+                    if indices is not None:
+                        for i in indices:
+                            if (p, i) not in at_start:
+                                hits.setdefault(i, {})[stem] = None
 
 
 class CompiledRules:

@@ -89,14 +89,62 @@ class RuleMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelAdvice:
+    """What the learned router predicts for the question, handed to ``decide`` by the caller.
+
+    ``actors``: (actor type, probability) best first; ``topics``: the topics it reads in the
+    question (the caller's cut, see ``routing.learning.store``); ``threshold``: the confidence
+    at or above which the portal lets it decide.
+    """
+
+    actors: tuple[tuple[str, float], ...]
+    topics: tuple[str, ...] = ()
+    threshold: float = 0.5
+    model_version: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actors", tuple((a, float(p)) for a, p in self.actors))
+        object.__setattr__(self, "topics", tuple(self.topics))
+
+    @property
+    def actor(self) -> str:
+        return self.actors[0][0]
+
+    @property
+    def confidence(self) -> float:
+        return self.actors[0][1]
+
+    @property
+    def confident(self) -> bool:
+        return bool(self.actors) and self.confidence >= self.threshold
+
+
+# Who decided: the rules, the model (where the rules did not decide clearly), or nobody (the
+# front door triages by hand).
+DECIDED_BY_RULES = "rules"
+DECIDED_BY_MODEL = "model"
+DECIDED_BY_FRONT_DOOR = "front_door"
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
-    """The outcome of ``decide``: ranking, explanation, alternatives."""
+    """The outcome of ``decide``: ranking, explanation, alternatives.
+
+    ``ranked`` is the order assignment tries; when the model decided, its actor comes first
+    with its probability as the score, followed by the rules' own ranking.
+    ``rules_ranked`` is the rules' ranking alone; ``overridden_county_rules`` the ids of county
+    rules whose actor the model put aside (never silently: the explanation says so).
+    """
 
     ranked: tuple[tuple[str, float], ...]
     matches: tuple[RuleMatch, ...]
     alternatives: tuple[ServiceSpec, ...]
     fallback_to_front_door: bool
     engine_version: str
+    decided_by: str = DECIDED_BY_RULES
+    advice: ModelAdvice | None = None
+    rules_ranked: tuple[tuple[str, float], ...] = ()
+    overridden_county_rules: tuple[int, ...] = ()
 
     @property
     def chosen_actor(self) -> str:
@@ -112,4 +160,7 @@ class Decision:
             fallback=self.fallback_to_front_door,
             labels=labels,
             language=language,
+            decided_by=self.decided_by,
+            advice=self.advice,
+            overridden_county_rules=self.overridden_county_rules,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 NATIONAL = "national"
 UNKNOWN_TOPIC = "unknown"

@@ -42,3 +42,32 @@ def dead_broker():
 
     yield restore
     restore()
+
+
+@pytest.fixture(scope="session")
+def trained_router():
+    """One router model for the session: corpus and rule keywords, no history (no database).
+    Training takes a while on this machine; every test that needs a model shares this one."""
+    from routing.learning.training import corpus_examples, train, training_examples
+
+    return train(training_examples(with_history=False), heldout=corpus_examples("heldout"))
+
+
+@pytest.fixture(autouse=True)
+def _no_router_model_between_tests():
+    """The process keeps the active model for a few seconds; a test's model must not route
+    the next test's questions."""
+    from routing.learning import store
+
+    store._process_cache.clear()
+    yield
+    store._process_cache.clear()
+
+
+@pytest.fixture
+def active_router(trained_router, django_capture_on_commit_callbacks):
+    """The session's model stored and active, as ``train_router`` leaves it."""
+    from routing.learning.store import router_model_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return router_model_create(result=trained_router)

@@ -10,6 +10,7 @@ from django.utils import translation
 from routing.decision import DecisionFormatError, RoutingDecision
 from routing.engine import (
     Condition,
+    ModelAdvice,
     QuestionFacts,
     ServiceSpec,
     compile_rules,
@@ -82,7 +83,7 @@ def _engine_decision():
 def test_a_decide_result_survives_json_unchanged():
     decision = RoutingDecision.from_engine(_engine_decision(), county="12")
     stored = json.loads(json.dumps(decision.to_json()))
-    assert stored["version"] == 2
+    assert stored["version"] == 3
     assert RoutingDecision.from_json(stored) == decision
     assert decision.matches[0].matched_on == (Condition("market", "eu_eea", "DE"),)
 
@@ -144,3 +145,62 @@ def test_case_reads_the_decision_intake_stored(people, catalogue):  # noqa: F811
     case = case_create(data=_data())
     assert Case.objects.get(pk=case.pk).decision == case.decision
     assert case.decision.assignment.office_id == people.skane_almi_office.pk
+
+
+def _model_decision():
+    """No rule matches; the model is confident: it decides (engine version 2)."""
+    rules = compile_rules(
+        [rule_spec_from_dict({"name": "Lån", "actor_type": "almi", "weight": 2,
+                              "keywords": ["lån"]}, rule_id=1)]
+    )  # fmt: skip
+    advice = ModelAdvice(
+        actors=(("ekn", 0.912), ("almi", 0.05), ("een", 0.02), ("region", 0.018)),
+        topics=("payment_risk",),
+        threshold=0.5,
+        model_version=4,
+    )
+    facts = QuestionFacts(county_code="12", text="Vi är rädda att kunden inte betalar")
+    return decide(facts, rules, advice=advice)
+
+
+def test_a_model_decision_survives_json_with_its_advice_and_reads_back():
+    decision = RoutingDecision.from_engine(_model_decision(), county="12")
+    assert decision.decided_by_model and decision.chosen_actor == "ekn"
+    stored = json.loads(json.dumps(decision.to_json()))
+    assert stored["version"] == 3 and stored["decided_by"] == "model"
+    read = RoutingDecision.from_json(stored)
+    assert read == decision
+    # the top three are kept, with their probabilities, and the threshold
+    assert read.advice.actors == (("ekn", 0.912), ("almi", 0.05), ("een", 0.02))
+    assert read.advice.threshold == 0.5 and read.advice.model_version == 4
+
+
+def test_version_2_reads_as_decided_by_the_rules_without_advice():
+    stored = RoutingDecision.from_engine(_engine_decision(), county="12").to_json()
+    for key in ("decided_by", "advice", "rules_ranked", "overridden_county_rules"):
+        stored.pop(key)
+    stored["version"] = 2
+    decision = RoutingDecision.from_json(json.loads(json.dumps(stored)))
+    assert decision.decided_by == "rules" and decision.advice is None
+    assert decision.chosen_actor == "een"  # the county rule outranks
+
+
+def test_model_explanation_says_which_it_was_with_its_confidence(db):
+    decision = RoutingDecision.from_engine(_model_decision(), county="12")
+    with translation.override("sv"):
+        explanation = decision.explain()
+        staff = "\n".join(explanation.sentences)
+        assert "liknar tidigare frågor om" in staff and "0,91" in staff
+        assert "Modellens råd: EKN 0,91, Almi 0,05" in staff
+        assert "tröskel 0,50" in staff
+        assert explanation.for_company == (
+            "Frågan gick till EKN, som brukar svara på frågor som din."
+        )
+        assert "0,91" not in explanation.for_company
+    with translation.override("en"):
+        explanation = decision.explain()
+        staff = "\n".join(explanation.sentences)
+        assert "similar to earlier questions about" in staff and "0.91" in staff
+        assert explanation.for_company == (
+            "The question went to EKN, which usually answers questions like yours."
+        )

@@ -13,6 +13,7 @@ from routing.engine import (
     ENGINE_VERSION,
     Condition,
     Decision,
+    ModelAdvice,
     QuestionFacts,
     RuleSpec,
     ServiceSpec,
@@ -54,8 +55,13 @@ def facts(text: str = "", **kw) -> QuestionFacts:
 def route(rules, text: str = "", **kw) -> Decision:
     services = kw.pop("services", ())
     front = kw.pop("front_door_actor", "region")
+    advice = kw.pop("advice", None)
     return decide(
-        facts(text, **kw), compile_rules(rules), services=services, front_door_actor=front
+        facts(text, **kw),
+        compile_rules(rules),
+        services=services,
+        front_door_actor=front,
+        advice=advice,
     )
 
 
@@ -94,9 +100,52 @@ def test_keyword_matches_word_prefix_case_and_diacritics_insensitive(text):
     assert not d.fallback_to_front_door
 
 
-def test_keyword_must_start_at_a_word_start():
-    d = route([rule("ekn", keywords=("försäkring",))], "Vi har en kreditförsäkring")
+def test_keyword_must_start_at_a_word_start_unless_it_ends_a_compound():
+    # Inside a word, not at its end: no match.
+    d = route([rule("ekn", keywords=("försäkring",))], "Vi har kreditförsäkringsavtal")
     assert d.fallback_to_front_door
+    # The last part of a compound (engine version 2): "kreditförsäkring" is a "försäkring".
+    d = route([rule("ekn", keywords=("försäkring",))], "Vi har en kreditförsäkring")
+    assert d.chosen_actor == "ekn"
+
+
+# Real compounds from questions, and near-misses (a keyword inside a word that is no compound
+# tail, or too short to stand as one).
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("märkning", "Hur fungerar livsmedelsmärkningen i Tyskland?"),
+        ("märkning", "Krav på ursprungsmärkningar"),
+        ("garanti", "Kan vi få en exportkreditgaranti?"),
+        ("garanti", "Banken kräver förskottsgarantier"),
+        ("upphandling", "Vi vill delta i en kommunupphandling i Norge"),
+        ("tillstånd", "Behöver vi exporttillståndet förnyat?"),
+        ("partner$", "Vi söker samarbetspartners i Polen"),
+        ("mässa", "Vi ska ställa ut på en branschmässa"),
+    ],
+)
+def test_keyword_matches_the_last_part_of_a_compound(keyword, text):
+    d = route([rule("ekn", keywords=(keyword,))], text)
+    assert d.chosen_actor == "ekn", text
+    assert d.matches[0].matched_on == (Condition("keyword", keyword.rstrip("$")),)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text"),
+    [
+        ("lån", "Vi behöver en plan för Tyskland"),  # short: never inside a word
+        ("risk", "Betalningsrisk hos kunden"),  # four letters: too short to be a tail
+        ("agent", "Ett reagent till labbet"),  # "re" is no first part
+        ("order", "Problem vid border i Dover"),
+        ("licens", "Frågor om exportlicensiering"),  # "-iering" is no inflection
+        ("märkning", "Ett anmärkningsvärt krav"),  # the tail must end the word
+        ("garanti", "Leveransen är garanterad"),
+        ("mässan$", "Vi var på branschmässorna"),
+        ("kunder", "Svar inom sekunder"),
+    ],
+)
+def test_near_misses_inside_words_do_not_match(keyword, text):
+    assert route([rule("ekn", keywords=(keyword,))], text).fallback_to_front_door, text
 
 
 def test_keyword_written_without_diacritics_matches_text_with_them():
@@ -183,6 +232,7 @@ def test_keyword_index_agrees_with_the_per_rule_regex():
     compiled = compile_rules(specs)
     stems = [s for r in compiled.national for s in r.keywords]
     fragments = [*stems, "ab", "abcd", "a", "b", "c", "kredit", "lan", "-", ".", " ", "  ", "x"]
+    fragments += ["livsmedels" + s for s in stems] + ["leverantors" + s for s in stems]
     for _ in range(3000):
         text = " ".join(
             rng.choice(fragments) + rng.choice(["", "", "en", "s", "-", "ing"])
@@ -583,3 +633,83 @@ def test_default_rule_set_customers_outside_eu(default_rules):
     assert outside.ranked == (("business_sweden", 4.0),)
     # inside the EU, EEN's partner search is ranked too, so its services are alternatives
     assert inside.ranked == (("business_sweden", 3.0), ("een", 1.0))
+
+
+# --- the learned router beside the rules ----------------------------------------------------
+
+
+def advice(*actors, topics=(), threshold=0.5):
+    return ModelAdvice(actors=actors, topics=topics, threshold=threshold, model_version=1)
+
+
+def test_model_decides_where_no_rule_matches_above_the_threshold():
+    d = route([rule("almi", keywords=("lån",))], "Vi är rädda att kunden inte betalar",
+              advice=advice(("ekn", 0.91), ("almi", 0.05)))  # fmt: skip
+    assert (d.chosen_actor, d.decided_by, d.fallback_to_front_door) == ("ekn", "model", False)
+    assert d.ranked == (("ekn", 0.91),) and d.rules_ranked == ()
+
+
+def test_below_the_threshold_the_front_door_triages_as_before():
+    d = route([], "Vi är rädda att kunden inte betalar", advice=advice(("ekn", 0.49)))
+    assert (d.chosen_actor, d.decided_by, d.fallback_to_front_door) == (
+        "region", "front_door", True,
+    )  # fmt: skip
+    assert d.advice.confidence == 0.49  # staff still see what it advised
+
+
+def test_a_clear_rule_decision_stands_whatever_the_model_says():
+    # The lead rests on the topic the company chose: not weak.
+    d = route([rule("almi", topics={"financing"})], "anbudsgaranti", topic="financing",
+              advice=advice(("ekn", 0.99)))  # fmt: skip
+    assert (d.chosen_actor, d.decided_by) == ("almi", "rules")
+
+
+def test_a_weak_keyword_lead_gives_way_to_a_confident_model_that_disagrees():
+    rules = [rule("een", keywords=("anbud",), name="Anbud")]
+    d = route(rules, "Banken kräver en anbudsgaranti", advice=advice(("ekn", 0.8), ("een", 0.1)))
+    assert (d.chosen_actor, d.decided_by) == ("ekn", "model")
+    assert d.ranked == (("ekn", 0.8), ("een", 2.0)) and d.rules_ranked == (("een", 2.0),)
+    # the same lead stands when the model agrees or is unsure
+    assert route(rules, "anbudsgaranti", advice=advice(("een", 0.8))).decided_by == "rules"
+    unsure = route(rules, "anbudsgaranti", advice=advice(("ekn", 0.4)))
+    assert (unsure.chosen_actor, unsure.decided_by) == ("een", "rules")
+
+
+def test_a_tie_is_broken_by_a_confident_model():
+    rules = [rule("almi", keywords=("lån",)), rule("een", topics={"eu_rules"})]
+    d = route(rules, "lån", topic="eu_rules", advice=advice(("een", 0.7)))
+    assert (d.chosen_actor, d.decided_by) == ("een", "model")
+
+
+def test_a_county_rule_put_aside_is_recorded_and_said():
+    county_rule = rule("almi", county=COUNTY, keywords=("finansiering",), name="Länets Almi")
+    d = route([county_rule], "Finansiering av ett EU-projekt med partner i Spanien",
+              advice=advice(("een", 0.85), ("almi", 0.1)))  # fmt: skip
+    assert (d.chosen_actor, d.overridden_county_rules) == ("een", (county_rule.id,))
+    assert any('"Länets Almi"' in line for line in d.explanation_lines("sv"))
+    assert any("went before the county's rule" in line for line in d.explanation_lines("en"))
+    # a county rule that leads on a topic is never put aside
+    topical = rule("almi", county=COUNTY, topics={"financing"})
+    kept = route([topical], "EU-projekt", topic="financing", advice=advice(("een", 0.99)))
+    assert (kept.chosen_actor, kept.overridden_county_rules) == ("almi", ())
+
+
+def test_alternatives_from_the_models_topics_when_the_company_chose_none():
+    services = [
+        service(1, "ekn", {"payment_risk"}, "Kreditförsäkring"),
+        service(2, "een", {"eu_partners"}, "Partnersök"),
+        service(3, "almi", {"financing"}, "Exportlån"),
+    ]
+    d = route([rule("business_sweden", keywords=("återförsäljare",))],
+              "Vi söker en återförsäljare och en partner i Tyskland", services=services,
+              advice=advice(("business_sweden", 0.6), ("een", 0.3),
+                            topics=("find_customers", "eu_partners")))  # fmt: skip
+    assert d.chosen_actor == "business_sweden"
+    assert [s.title for s in d.alternatives] == ["Partnersök"]
+    # the model's confident actor brings its services even without a shared topic
+    d = route([], "Kunden betalar inte", services=services, advice=advice(("ekn", 0.9)),
+              front_door_actor="almi")  # fmt: skip
+    assert d.chosen_actor == "ekn" and d.alternatives == ()
+    d = route([rule("almi", topics={"financing"})], "lån och kreditförsäkring",
+              topic="financing", services=services, advice=advice(("ekn", 0.7)))  # fmt: skip
+    assert [s.title for s in d.alternatives] == ["Kreditförsäkring"]

@@ -20,20 +20,17 @@ from routing.learning.model import (
 from routing.learning.store import ActivePredictorCache, router_model_create
 from routing.learning.training import (
     CORE_ACTORS,
-    corpus_examples,
     corpus_rows,
     history_examples,
-    train,
-    training_examples,
 )
 from routing.models import Case, RouterModel
 from tests.routing.factories_cases import make_case
 
 
-@pytest.fixture(scope="module")
-def trained():
-    """One model for the module: corpus and rule keywords, no history (no database)."""
-    return train(training_examples(with_history=False), heldout=corpus_examples("heldout"))
+@pytest.fixture
+def trained(trained_router):
+    """The session's model: corpus and rule keywords, no history (no database)."""
+    return trained_router
 
 
 # --------------------------------------------------------------------------- corpus
