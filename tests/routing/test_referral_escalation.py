@@ -101,7 +101,9 @@ def test_a_case_escalated_at_the_first_office_starts_again_after_referral(office
     assert sweep_at(case.deadline_at + timedelta(minutes=5)).overdue == 0
 
 
-def test_the_receiving_office_taking_up_the_referral_stops_its_clock(offices):
+def test_only_the_receiving_offices_acknowledgement_stops_its_clock(offices):
+    """Claiming a referred case is not contacting the company: the receiving office's
+    acknowledgement is its own step, and until it is recorded the clock runs."""
     acknowledged = make_case(office=offices.skane_almi_office, submitted_at=SUBMITTED)
     claimed = make_case(office=offices.skane_almi_office, submitted_at=SUBMITTED)
     with time_machine.travel(SUBMITTED + timedelta(hours=1), tick=False):
@@ -120,7 +122,9 @@ def test_the_receiving_office_taking_up_the_referral_stops_its_clock(offices):
         )
         case_claim(case=claimed, user=offices.region_handler)
     run = sweep_at(NATIONAL + timedelta(days=2))
-    assert (run.reminders, run.overdue, run.national) == (0, 0, 0)
+    # Only the case that was merely claimed escalates, once per level.
+    assert (run.reminders, run.overdue, run.national) == (1, 1, 1)
+    assert set(EscalationRecord.objects.values_list("case_id", flat=True)) == {claimed.pk}
 
 
 def test_the_audit_sees_a_referral_the_sweep_missed(offices):
