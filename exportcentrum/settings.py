@@ -1,3 +1,5 @@
+# Longer than 400 lines: every setting the code reads is declared here with its type and default
+# (the convention), so it grows with the portal.
 """Settings for the export-centre portal, read from the environment.
 
 With nothing set the portal runs on an embedded default (SQLite file, filesystem Celery broker,

@@ -1,3 +1,5 @@
+# Longer than 400 lines: it is the catalogue of the audit's table 5, one short definition per
+# indicator and nothing else.
 """The catalogue of indicators: what each figure counts, in report order.
 
 The mandatory and voluntary indicators are those of the Swedish National Audit Office's report

@@ -1,3 +1,5 @@
+# Longer than 400 lines: the indicators app's writes: activities and participants, surveys and
+# mystery-shopper tests; each part is short.
 """Writes: activities and participants, survey invitations and answers, mystery-shopper tests."""
 
 from __future__ import annotations

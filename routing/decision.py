@@ -1,3 +1,5 @@
+# Longer than 400 lines: the stored decision's dataclasses, reading its three versions and
+# explaining it to staff and to companies belong together, so that no other code touches the JSON.
 """The routing decision stored with a case: one typed contract, written by intake, read by all.
 
 ``Case.routing_decision`` holds ``RoutingDecision.to_json()``; everything else reads it through

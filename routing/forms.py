@@ -1,3 +1,5 @@
+# Longer than 400 lines: the public question form with its prerendered widgets and the staff forms
+# for rules, simulator, examples and the model threshold; forms_staff.py holds the case actions.
 """Forms of the public intake and of the rules pages. Domain checks live in routing.validation."""
 
 from __future__ import annotations

@@ -1,3 +1,6 @@
+# Longer than 400 lines: filing and what the company sees of its case (receipt, status page,
+# history) share the status token and the catalogue snapshot. The company-facing half is the next
+# to move into a module of its own.
 """Filing a company's question: reference, clock, routing, assignment, history and receipt.
 
 ``case_create`` takes already-validated data (see ``routing.validation``) and does everything in

@@ -1,3 +1,5 @@
+# Longer than 400 lines: rules are compiled, routed on, edited with their change history and diffed
+# here; the four share the compiled cache and its version.
 """Routing rules as data: loading, the per-process compiled cache, and the rule services.
 
 Compiled rules live in each process (web and worker) and are rebuilt when the rules version in

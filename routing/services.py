@@ -1,3 +1,5 @@
+# Longer than 400 lines: every handling action (claim, contact, refer, close, reopen, reassign,
+# override, note, e-mail, ask the coordinator) is a short, parallel function here.
 """Case handling: the state machine and every action a handler or coordinator takes.
 
 Each service locks the case row, checks the transition against ``ALLOWED_TRANSITIONS`` and the

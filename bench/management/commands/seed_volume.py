@@ -1,3 +1,5 @@
+# Longer than 400 lines: a benchmark seeder that generates a realistic history in SQL; it never
+# runs in production.
 """Bulk-insert realistic cases for load tests and the sweep benchmark.
 
 ``python manage.py seed_volume --cases 1000000 --years 3 --open-share 0.01 [--due N] [--reset]``
