@@ -37,7 +37,7 @@ def test_share_of_cases_that_ended_with_another_actor(people, catalogue):
     # A reassignment within the same actor is no change of actor.
     services.case_reassign(
         case=same_actor, user=people.coordinator, office=people.skane_almi_office,
-        handler=people.handler,
+        handler=people.handler, reason="Handläggaren har rätt språk.",
     )  # fmt: skip
     services.case_override_routing(
         case=test_case, user=people.coordinator, office=catalogue.een_office, reason="Test."
