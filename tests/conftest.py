@@ -222,7 +222,8 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-WORKER_TEST_REDIS_DB = 14
+# Overridable so two suites (e.g. the two Python/Django pairs) can run side by side.
+WORKER_TEST_REDIS_DB = int(os.environ.get("WORKER_TEST_REDIS_DB", "14"))
 
 
 @pytest.fixture
