@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+from exportcentrum.celery import app as celery_app
 from routing.models import Case, OutboxMessage
 from tests.routing.intake_support import _fresh_cache, question_payload  # noqa: F401 - fixtures
 
@@ -21,13 +22,17 @@ def test_questions_are_filed_fast_while_the_broker_is_down(
         with django_capture_on_commit_callbacks() as after_commit:
             response = client.post("/fraga/", question_payload(email=f"f{n}@example.se"))
         assert response.status_code == 302
-        assert len(after_commit) == 1  # the receipt's publish, run once committed
+        # The receipt's and the handler's notice's publishes, run once committed.
+        assert len(after_commit) == 2
         started = time.monotonic()
-        after_commit[0]()
+        for publish in after_commit:
+            publish()
         publishing += time.monotonic() - started
     assert Case.objects.count() == QUESTIONS
     pending = OutboxMessage.objects.filter(kind="receipt", state=OutboxMessage.State.PENDING)
     assert pending.count() == QUESTIONS
-    # With publish retries each publish took about 0.65 s (6.5 s for ten); without, a refused
-    # connection costs milliseconds. The bound leaves room for a loaded machine.
-    assert publishing < 2.0, f"{QUESTIONS} publishes took {publishing:.2f} s"
+    # Fail fast, not by a timed assertion: no publish retry loop and a short connection timeout
+    # (with retries each publish took about 0.65 s; docs/reliability.md has the measurement).
+    assert celery_app.conf.task_publish_retry is False
+    assert celery_app.conf.broker_connection_timeout <= 1
+    print(f"{2 * QUESTIONS} publishes with the broker down took {publishing:.2f} s")

@@ -76,6 +76,6 @@ def test_the_simulator_says_which_rule_decided_and_why(
     assert "Frågan dirigeras till Almi" in county
     assert "Länsregeln ”Skåne: kreditförsäkring till Almi” avgjorde" in county
     assert "avgjorde</span>" in county
-    ranking = county[county.index("Rangordning") :]
+    ranking = county[county.index("Reglernas rangordning") :]
     assert "business_sweden" not in ranking and "ekn" not in ranking
     assert not RAW.search(county)

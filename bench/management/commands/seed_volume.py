@@ -131,7 +131,7 @@ INSERT INTO routing_case (
     assigned_actor_id, office_id, handler_id, out_of_county, in_triage, routing_decision,
     deadline_at, original_deadline_at, calendar_version, deadline_trace, reminder_at,
     national_escalation_at, escalation_level, first_contact_at, first_contact_channel,
-    first_contact_by_id, closed_at, outcome
+    first_contact_by_id, closed_at, outcome, intake_channel
 )
 SELECT
     %(prefix)s || lpad(n::text, 7, '0'), created_at, %(now)s,
@@ -156,7 +156,8 @@ SELECT
         first_contact_at + make_interval(days => 1) * (r_close * 20)) END,
     CASE WHEN kind = 'closed' THEN
         (%(outcomes)s::text[])[1 + floor(r_outcome * cardinality(%(outcomes)s::text[]))::int]
-        ELSE '' END
+        ELSE '' END,
+    'web'
 FROM due
 """
 
