@@ -95,6 +95,9 @@ PAGE_STATES: tuple[PageState, ...] = (
     PageState("coordinator-cases", _("Länets ärenden"), (COORDINATOR,)),
     PageState("coordinator-triage", _("Ärenden att fördela"), (COORDINATOR,)),
     PageState("coordinator-overdue", _("Försenade ärenden i länet"), (COORDINATOR,)),
+    PageState(
+        "case-register", _("Registrera en fråga som kom in på annat sätt"), (HANDLER, COORDINATOR)
+    ),
     PageState("national-overdue", _("Försenade ärenden i hela landet"), (NATIONAL,)),
     # Routing rules
     PageState("rules-list", _("Routningsregler"), (COORDINATOR, NATIONAL)),
@@ -102,6 +105,9 @@ PAGE_STATES: tuple[PageState, ...] = (
     PageState("rule-edit", _("Ändra en regel"), (COORDINATOR, NATIONAL)),
     PageState("rule-change", _("En regeländring (före och efter)"), (COORDINATOR, NATIONAL)),
     PageState("routing-simulator", _("Simulatorn"), (COORDINATOR, NATIONAL)),
+    PageState(
+        "router-settings", _("Den inlärda modellen och dess tröskel"), (COORDINATOR, NATIONAL)
+    ),
     PageState("example-create", _("Ny exempelfråga"), (COORDINATOR, NATIONAL)),
     # The county page and its catalogue
     PageState("centre-edit", _("Redigera länets sida"), (COORDINATOR,)),
@@ -118,6 +124,8 @@ PAGE_STATES: tuple[PageState, ...] = (
     PageState("activity-list", _("Aktiviteter"), STAFF),
     PageState("activity-create", _("Ny aktivitet"), (HANDLER, COORDINATOR)),
     PageState("activity-detail", _("En aktivitet"), STAFF),
+    PageState("activity-edit", _("Ändra en aktivitet"), (HANDLER, COORDINATOR)),
+    PageState("activity-cancel", _("Ställ in en aktivitet"), (HANDLER, COORDINATOR)),
     PageState("mystery-shopper-report", _("Tillgänglighetsmätning (testfrågor)"), (NATIONAL,)),
     PageState("mystery-shopper-create", _("Ny testfråga"), (NATIONAL,)),
     # Experiments

@@ -151,6 +151,8 @@ def site(people, catalogue) -> Site:
             "rule-change": change.pk,
             "example-delete": example.pk,
             "activity-detail": activity.pk,
+            "activity-edit": activity.pk,
+            "activity-cancel": activity.pk,
             **dict.fromkeys(EXPERIMENT_PAGES, experiment.pk),
         },
         people=people,

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,8 +60,9 @@ def test_the_database_refuses_to_change_or_delete_a_recorded_assignment(people, 
     run = assignment_run(experiment=experiment, seed=1, user=people.national)
     with pytest.raises(DatabaseError), transaction.atomic():
         Assignment.objects.filter(run=run).update(arm="atgard")
-    with pytest.raises(DatabaseError), transaction.atomic():
-        Assignment.objects.filter(run=run).delete()
+    if connection.vendor == "postgresql":  # SQLite guards UPDATE only (flush deletes there)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Assignment.objects.filter(run=run).delete()
     assert _listing(run) == _listing(run) and run.assignments.count() == 21
 
 
