@@ -157,17 +157,18 @@ def test_400_messages_in_english(api, people):
 
 
 def test_questions_are_throttled(api, people, settings):
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "questions": "2/hour"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     from rest_framework.throttling import ScopedRateThrottle
 
-    ScopedRateThrottle.THROTTLE_RATES = rates  # read once at import; reset for this test
+    # Read once at import: save the class's own rates and put them back, or "2/hour" would
+    # stay for every later test in the process.
+    original = ScopedRateThrottle.THROTTLE_RATES
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "questions": "2/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    ScopedRateThrottle.THROTTLE_RATES = rates
     try:
         codes = [api.post(URL, payload(), format="json").status_code for _ in range(3)]
     finally:
-        from rest_framework.settings import api_settings
-
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ScopedRateThrottle.THROTTLE_RATES = original
     assert codes == [201, 201, 429]
 
 

@@ -137,8 +137,8 @@ def test_questions_filed_while_redis_is_killed_are_saved_and_answered_once(
 ):
     before, slowest_before, mean_before = file_questions("before", same_client=False)
     assert sorted(set(before)) == [201, 302], before
-    # The receipts were handed to the broker; no worker runs yet.
-    assert own_redis.queued() == 2 * N
+    # The receipts and the handlers' new-case notices were handed to the broker; no worker yet.
+    assert own_redis.queued() == 2 * 2 * N
 
     own_redis.kill()  # the queued receipts are lost with it
     during, slowest_during, mean_during = file_questions("during", same_client=True)
