@@ -7,8 +7,10 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -215,6 +217,18 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def during_working_hours():
+    """A Tuesday morning in Stockholm, the clock running on from there. Staff mail is held
+    outside working hours (``clock.staff_notification_time``); a test that counts the mail
+    handed to the broker at filing time must not depend on when CI happens to run it."""
+    import time_machine
+
+    tuesday_morning = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
+    with time_machine.travel(tuesday_morning, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

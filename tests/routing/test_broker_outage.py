@@ -14,7 +14,7 @@ QUESTIONS = 10
 
 
 def test_questions_are_filed_fast_while_the_broker_is_down(
-    client, people, settings, dead_broker, django_capture_on_commit_callbacks
+    client, people, settings, dead_broker, django_capture_on_commit_callbacks, during_working_hours
 ):
     settings.INTAKE_RATE_LIMIT = (100, 600)
     publishing = 0.0

@@ -133,7 +133,7 @@ def file_questions(phase: str, *, same_client: bool) -> tuple[list[int], float, 
 
 
 def test_questions_filed_while_redis_is_killed_are_saved_and_answered_once(
-    reference_data, people, own_redis, start_worker, tmp_path
+    reference_data, people, own_redis, start_worker, tmp_path, during_working_hours
 ):
     before, slowest_before, mean_before = file_questions("before", same_client=False)
     assert sorted(set(before)) == [201, 302], before
