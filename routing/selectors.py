@@ -16,7 +16,7 @@ from regions.access import scope_of
 from routing.access import cases_referred_by, cases_visible_to
 from routing.deadlines import overdue_q
 from routing.events import EventKind
-from routing.models import Case, CaseEvent
+from routing.models import AWAITING_CONTACT, Case, CaseEvent
 
 _LIST_RELATED = ("county", "office", "handler", "topic")
 
@@ -167,8 +167,9 @@ def county_case_list(
     office=None,
     overdue: bool = False,
 ) -> QuerySet[Case]:
-    """The coordinator's list: open cases by default, nearest deadline first (closed ones, when
-    shown, after the open ones, latest closed first)."""
+    """The coordinator's list: open cases by default; those still waiting for contact first,
+    nearest deadline first (a contacted case's deadline no longer asks anything of anyone);
+    closed ones, when shown, after the open ones, latest closed first."""
     queryset = county_cases(viewer)
     if open_only:
         queryset = queryset.open()
@@ -179,6 +180,11 @@ def county_case_list(
         queryset = queryset.filter(office=office)
     queryset = search_cases(queryset, search)
     is_closed = ExpressionWrapper(Q(status=Case.Status.CLOSED), output_field=BooleanField())
-    return queryset.annotate(is_closed=is_closed).order_by(
-        "is_closed", F("closed_at").desc(nulls_first=True), "deadline_at", "pk"
+    awaits_contact = ExpressionWrapper(AWAITING_CONTACT, output_field=BooleanField())
+    return queryset.annotate(is_closed=is_closed, awaits_contact=awaits_contact).order_by(
+        "is_closed",
+        F("awaits_contact").desc(),
+        F("closed_at").desc(nulls_first=True),
+        "deadline_at",
+        "pk",
     )

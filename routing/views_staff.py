@@ -129,7 +129,7 @@ def coordinator_cases(request):
             "filter_form": filter_form,
             "page": _page(request, queryset, now),
             "title": _("Länets ärenden"),
-            "caption": _("Öppna ärenden först, tidigast frist först"),
+            "caption": _("Öppna ärenden först: de som väntar på kontakt, tidigast frist först"),
             "list_kind": "all",
             "now": now,
         },

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from routing.clock import STOCKHOLM
 from routing.models import Case
+from routing.services import case_record_first_contact
 from tests.routing.factories_cases import make_case
 
 NOW = datetime(2026, 6, 3, 10, 0, tzinfo=STOCKHOLM)  # Wednesday
@@ -52,6 +53,16 @@ def rows(client, **params):
 def test_default_is_open_cases_nearest_deadline_first(client, people, cases):
     client.force_login(people.coordinator)
     assert rows(client) == [cases["late"], cases["mid"], cases["new"]]
+
+
+def test_cases_waiting_for_contact_come_before_contacted_ones(client, people, cases):
+    # "late" has the earliest deadline, but once the company is reached it asks nothing more
+    # of anyone: the cases still waiting for contact lead the list.
+    case_record_first_contact(case=cases["late"], user=people.handler, channel="phone", at=NOW)
+    client.force_login(people.coordinator)
+    assert rows(client) == [cases["mid"], cases["new"], cases["late"]]
+    html = client.get(reverse("coordinator-cases")).content.decode()
+    assert "de som väntar på kontakt, tidigast frist först" in html
 
 
 def test_all_statuses_put_closed_cases_after_the_open_ones(client, people, cases):
