@@ -170,9 +170,16 @@ def router_settings_page(request: HttpRequest) -> HttpResponse:
 def routing_simulator(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     counties = simulator_counties(scope)
-    form = SimulatorForm(request.GET or None, counties=counties)
+    # Only a question asks anything: "back to the simulator" links carry just ?county=, and
+    # must open the form with that county chosen, not with errors.
+    asked = "question" in request.GET
+    form = SimulatorForm(
+        request.GET if asked else None,
+        counties=counties,
+        initial={"county": request.GET.get("county")},
+    )
     decision = None
-    if request.GET and form.is_valid():
+    if asked and form.is_valid():
         data = form.cleaned_data
         engine_decision = rules_service.route_question(
             QuestionFacts(

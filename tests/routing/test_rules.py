@@ -204,6 +204,16 @@ def test_simulator_shows_decision_without_creating_a_case(client, people):
     assert Case.objects.count() == 0
 
 
+def test_back_to_the_simulator_opens_it_with_the_county_chosen_and_no_errors(client, people):
+    # The example form's "Tillbaka till simulatorn" link carries only ?county=.
+    client.force_login(people.coordinator)
+    response = client.get(reverse("routing-simulator"), {"county": "12"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Formuläret innehåller fel" not in html and "obligatoriskt" not in html
+    assert response.context["form"]["county"].value() == "12"
+
+
 def test_simulator_limits_a_coordinator_to_their_county(client, people):
     client.force_login(people.coordinator)
     response = client.get(reverse("routing-simulator"), {"question": "x", "county": "20"})
