@@ -2,7 +2,8 @@
 
 Prediction: the numpy predictor rebuilt from the stored JSON, on 2,000 questions (the corpus
 and variations of it with a company's own context), 3 rounds; median and p99 in microseconds.
-Decision: the model's advice plus the engine with the default national rules, per question.
+Decision: the model's advice plus the engine with the default national rules and the demo
+catalogue's services (so the alternatives are picked too), per question.
 Training: 100,000 distinct labelled cases (corpus questions, each with its own context sentence,
 so no two texts are equal and nothing is saved by deduplication) plus the corpus.
 
@@ -12,6 +13,7 @@ so no two texts are equal and nothing is saved by deduplication) plus the corpus
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -68,28 +70,41 @@ def bench_predict(predictor: RouterPredictor, texts: list[str]) -> tuple[float, 
 
 def bench_decide(predictor: RouterPredictor, texts: list[str]) -> tuple[float, float]:
     """The whole decision as intake takes it: the model's advice, then the engine with the
-    default national rules (compiled once)."""
+    default national rules (compiled once) and the demo catalogue's services (alternatives)."""
+    import django
+
+    # The catalogue and the advice live in Django apps; no database is touched.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exportcentrum.settings")
+    django.setup()
+    from regions.demo import SERVICES
     from routing.default_rules import DEFAULT_NATIONAL_RULES
     from routing.engine import (
-        ModelAdvice,
         QuestionFacts,
+        ServiceSpec,
         compile_rules,
         decide,
         rule_spec_from_dict,
     )
+    from routing.learning.store import advice_from
 
     compiled = compile_rules(
         rule_spec_from_dict(d, rule_id=i) for i, d in enumerate(DEFAULT_NATIONAL_RULES, 1)
     )
+    services = [
+        ServiceSpec(i, i, actor, actor, title, frozenset(topics))
+        for i, (actor, title, topics) in enumerate(
+            (actor, title, topics)
+            for actor, rows in SERVICES.items()
+            for title, _description, topics, _free in rows
+        )
+    ]
     timings: list[float] = []
     for _ in range(ROUNDS):
         for text in texts:
             started = time.perf_counter_ns()
-            prediction = predictor.predict(text)
-            advice = ModelAdvice(
-                actors=prediction.actors, topics=prediction.topics_above(0.3), threshold=0.5
-            )
-            decide(QuestionFacts(county_code="01", text=text), compiled, advice=advice)
+            advice = advice_from(predictor.predict(text), threshold=0.5)
+            facts = QuestionFacts(county_code="01", text=text)
+            decide(facts, compiled, services=services, advice=advice)
             timings.append((time.perf_counter_ns() - started) / 1000)
     timings.sort()
     return statistics.median(timings), timings[int(len(timings) * 0.99)]

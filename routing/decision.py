@@ -459,10 +459,11 @@ def _from_v1(data: Mapping[str, Any]) -> RoutingDecision:
 
 
 def _trimmed(advice: ModelAdvice | None) -> ModelAdvice | None:
-    """The advice as stored: the top actors staff are shown, not every class."""
+    """The advice as stored: the top actors staff are shown, not every class, and not the
+    topic scores (they served the alternatives, which are stored themselves)."""
     if advice is None:
         return None
-    return replace(advice, actors=advice.actors[:ADVICE_SHOWN])
+    return replace(advice, actors=advice.actors[:ADVICE_SHOWN], topic_scores=())
 
 
 def _from_v3(data: Mapping[str, Any]) -> RoutingDecision:

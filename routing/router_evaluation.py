@@ -72,15 +72,9 @@ def model_router(
 
 def advice_of(predictor: RouterPredictor, text: str, threshold: float) -> ModelAdvice:
     """What ``store.model_advice`` gives intake, from this predictor at this threshold."""
-    from routing.learning.store import ADVICE_TOPIC_PROBABILITY
+    from routing.learning.store import advice_from
 
-    prediction = predictor.predict(text)
-    return ModelAdvice(
-        actors=prediction.actors,
-        topics=prediction.topics_above(ADVICE_TOPIC_PROBABILITY),
-        threshold=threshold,
-        model_version=prediction.model_version,
-    )
+    return advice_from(predictor.predict(text), threshold=threshold)
 
 
 def rules_router(county_code: str) -> Route:
@@ -108,6 +102,69 @@ def combined_router(
         return decision.chosen_actor, decision.fallback_to_front_door
 
     return route
+
+
+# --------------------------------------------------------------------------- alternatives
+
+
+@dataclass
+class AlternativesCoverage:
+    """Whether the combined decision tells the company about every other actor in the county
+    that serves the question's labelled needs (its topics, and any further actor labelled).
+
+    ``with_needs``: questions where some actor besides the one routed to serves a labelled
+    need; ``all_listed``: of those, the ones whose alternatives name every such actor;
+    ``unrelated``: actors listed that serve none of the labelled needs (summed over questions).
+    """
+
+    questions: int = 0
+    with_needs: int = 0
+    all_listed: int = 0
+    unrelated: int = 0
+    missed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.all_listed / (self.with_needs or 1)
+
+
+def alternatives_coverage(
+    county_code: str, rows: Sequence[dict], predictor: RouterPredictor, threshold: float
+) -> AlternativesCoverage:
+    """``rows``: labelled corpus rows (``training.corpus_rows``)."""
+    from routing.catalogue import catalogue
+
+    services = catalogue().services(county_code)
+    result = AlternativesCoverage()
+    for row in rows:
+        needs = set(row["topics"])
+        decision = route_question(
+            QuestionFacts(county_code=county_code, text=row["text"]),
+            advice=advice_of(predictor, row["text"], threshold),
+        )
+        chosen = decision.chosen_actor
+        serving = {s.actor_code for s in services if not s.topics.isdisjoint(needs)}
+        serving.update(row["actors"][1:])
+        serving.discard(chosen)
+        listed = {s.actor_code for s in decision.alternatives} - {chosen}
+        result.questions += 1
+        result.unrelated += len(listed - serving)
+        if serving:
+            result.with_needs += 1
+            if serving <= listed:
+                result.all_listed += 1
+            else:
+                result.missed.append((row["text"], tuple(sorted(serving - listed))))
+    return result
+
+
+def coverage_lines(result: AlternativesCoverage) -> list[str]:
+    return [
+        f"== alternatives (combined decision): every actor serving a labelled need listed for "
+        f"{result.all_listed} of {result.with_needs} questions ({result.share:.3f}); "
+        f"{result.unrelated} actors listed that serve none of the needs "
+        f"(n={result.questions})"
+    ]
 
 
 # --------------------------------------------------------------------------- closed cases

@@ -181,6 +181,8 @@ def decide(
             topics.update(advice.topics)
             if advice.confident:
                 other_ranked.add(advice.actor)
+            if not fallback:
+                topics.update(_need_the_chosen_actor_serves(chosen, services, topics, advice))
         topics.discard(UNKNOWN_TOPIC)
         other_ranked.discard(chosen)
         seen: set[int] = set()
@@ -204,6 +206,26 @@ def decide(
         rules_ranked=rules_ranked,
         overridden_county_rules=overridden,
     )
+
+
+def _need_the_chosen_actor_serves(
+    chosen: str, services: Sequence[ServiceSpec], needs: set[str], advice: ModelAdvice
+) -> tuple[str, ...]:
+    """The question went to ``chosen`` for a need it serves. When none of the needs read so far
+    is one (the model put them all below its cut), the one the model finds most likely is a
+    need of the question too, so the other actors serving it are told about. Without this a
+    question a keyword rule sends to Almi lists nobody when "financing" scored below the cut.
+    Not when the question fell back to the front door: then no need is known.
+
+    ``needs`` still holds "unknown" when it was read: the front door's guidance serves it."""
+    served = {t for s in services if s.actor_code == chosen for t in s.topics}
+    if not served or not served.isdisjoint(needs):
+        return ()
+    for topic, _p in advice.topic_scores:
+        if topic in served:
+            # "Vet ej" is the front door's own service (guidance): no need to pass on.
+            return (topic,) if topic != UNKNOWN_TOPIC else ()
+    return ()
 
 
 def _rules_decide_clearly(

@@ -94,17 +94,21 @@ class ModelAdvice:
 
     ``actors``: (actor type, probability) best first; ``topics``: the topics it reads in the
     question (the caller's cut, see ``routing.learning.store``); ``threshold``: the confidence
-    at or above which the portal lets it decide.
+    at or above which the portal lets it decide; ``topic_scores``: every topic with its
+    probability, best first, from which the alternatives take the need the chosen actor serves
+    when none it reads is one (emptied in the stored decision).
     """
 
     actors: tuple[tuple[str, float], ...]
     topics: tuple[str, ...] = ()
     threshold: float = 0.5
     model_version: int | None = None
+    topic_scores: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actors", tuple((a, float(p)) for a, p in self.actors))
         object.__setattr__(self, "topics", tuple(self.topics))
+        object.__setattr__(self, "topic_scores", tuple((t, float(p)) for t, p in self.topic_scores))
 
     @property
     def actor(self) -> str:

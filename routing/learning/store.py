@@ -23,6 +23,7 @@ from regions.versions import shared_version, shared_version_bump
 from routing.engine import ModelAdvice
 from routing.learning.model import (
     ModelIntegrityError,
+    RouterPrediction,
     RouterPredictor,
     payload_dumps,
     payload_sha256,
@@ -143,12 +144,17 @@ def model_advice(text: str) -> ModelAdvice | None:
     predictor = _process_cache.get()
     if predictor is None or not text.strip():
         return None
-    prediction = predictor.predict(text)
+    return advice_from(predictor.predict(text), threshold=_process_cache.threshold)
+
+
+def advice_from(prediction: RouterPrediction, *, threshold: float) -> ModelAdvice:
+    """The advice the engine is given for a prediction, at the portal's ``threshold``."""
     return ModelAdvice(
         actors=prediction.actors,
         topics=prediction.topics_above(ADVICE_TOPIC_PROBABILITY),
-        threshold=_process_cache.threshold,
+        threshold=threshold,
         model_version=prediction.model_version,
+        topic_scores=prediction.topics,
     )
 
 

@@ -638,8 +638,14 @@ def test_default_rule_set_customers_outside_eu(default_rules):
 # --- the learned router beside the rules ----------------------------------------------------
 
 
-def advice(*actors, topics=(), threshold=0.5):
-    return ModelAdvice(actors=actors, topics=topics, threshold=threshold, model_version=1)
+def advice(*actors, topics=(), threshold=0.5, topic_scores=()):
+    return ModelAdvice(
+        actors=actors,
+        topics=topics,
+        threshold=threshold,
+        model_version=1,
+        topic_scores=topic_scores,
+    )
 
 
 def test_model_decides_where_no_rule_matches_above_the_threshold():
@@ -713,3 +719,33 @@ def test_alternatives_from_the_models_topics_when_the_company_chose_none():
     d = route([rule("almi", topics={"financing"})], "lån och kreditförsäkring",
               topic="financing", services=services, advice=advice(("ekn", 0.7)))  # fmt: skip
     assert [s.title for s in d.alternatives] == ["Kreditförsäkring"]
+
+
+def test_the_need_the_chosen_actor_serves_brings_its_alternatives_below_the_models_cut():
+    services = [
+        service(1, "almi", {"financing"}, "Exportlån"),
+        service(2, "almi", {"business_development"}, "Mentor"),
+        service(3, "ekn", {"payment_risk", "financing"}, "Förskottsgaranti"),
+        service(4, "region", {"business_development", "financing"}, "Check"),
+        service(5, "region", {"unknown"}, "Vägledning"),
+        service(6, "business_sweden", {"market_analysis"}, "Marknadsanalys"),
+    ]
+    # Every topic below the cut: the most likely one Almi serves is the need it answers.
+    scores = (("market_analysis", 0.25), ("financing", 0.2), ("business_development", 0.05))
+    d = route([rule("almi", keywords=("riskkapital",))], "Vill ni gå in med riskkapital?",
+              services=services, advice=advice(("almi", 0.8), topic_scores=scores))  # fmt: skip
+    assert d.chosen_actor == "almi"
+    assert [s.title for s in d.alternatives] == ["Förskottsgaranti", "Check"]
+    # A need Almi serves already read: nothing is added (market analysis stays unread).
+    d = route([rule("almi", keywords=("riskkapital",))], "riskkapital", services=services,
+              advice=advice(("almi", 0.8), topics=("business_development",),
+                            topic_scores=scores))  # fmt: skip
+    assert [s.title for s in d.alternatives] == ["Check"]
+    # Fallen back to the front door: no need is known, none is guessed.
+    d = route([], "Hej", services=services, advice=advice(("almi", 0.3), topic_scores=scores))
+    assert d.fallback_to_front_door and d.alternatives == ()
+    # The front door chosen for "vet ej": its guidance is the need, nothing to pass on.
+    unclear = (("unknown", 0.8), ("business_development", 0.25))
+    d = route([], "Vem ska jag prata med?", services=services,
+              advice=advice(("region", 0.9), topic_scores=unclear))  # fmt: skip
+    assert (d.chosen_actor, d.alternatives) == ("region", ())

@@ -6,7 +6,8 @@ active model; without one, a model trained in memory on the corpus and the rules
 and through the combined decision (the engine's: rules where they decide clearly, else the
 model above the threshold, else the front door). Closed cases are replayed in their own county
 with their own facts, against the actor that finally answered. Prints accuracy per actor, a
-confusion matrix and the share sent to the front door.
+confusion matrix and the share sent to the front door; then how many held-out questions get
+every other actor serving their labelled needs listed as an alternative.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from django.utils import timezone
 
 from routing.learning.model import RouterPredictor
 from routing.learning.store import active_predictor
-from routing.learning.training import corpus_examples, train, training_examples
+from routing.learning.training import corpus_examples, corpus_rows, train, training_examples
 from routing.router_evaluation import (
+    alternatives_coverage,
     case_routers,
     closed_cases,
     combined_router,
+    coverage_lines,
     model_router,
     replay,
     replay_cases,
@@ -79,6 +82,8 @@ class Command(BaseCommand):
             ),
         ):
             self.stdout.write("\n".join(report_lines(result)))
+        coverage = alternatives_coverage(county, corpus_rows("heldout"), predictor, threshold)
+        self.stdout.write("\n".join(coverage_lines(coverage)))
         if period is not None:
             cases = closed_cases(*period)
             self.stdout.write(f"closed cases {date_from} to {date_to}: {len(cases)}")
