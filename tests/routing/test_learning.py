@@ -252,7 +252,9 @@ def test_routing_eval_replays_the_heldout_corpus_three_ways(
     n = trained.heldout_scores["n"]
     for replay_name in ("rules only (county 12)", "model only (threshold 0.5)", "combined"):
         assert replay_name in report
-    assert report.count(f"(n={n})") == 4
+    # four replays, then the alternatives of the combined decision
+    assert report.count(f"(n={n})") == 5
+    assert "== alternatives (combined decision): every actor serving a labelled need" in report
     assert "confusion (rows: expected, columns: routed to):" in report
     with pytest.raises(CommandError):
         call_command("routing_eval", "--county", "99")
