@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from regions.models import Topic
+from regions.models import ActorType, Topic
 from routing import services
 from routing.intake import case_create, reason_for_company
 from routing.learning.store import router_settings_update
@@ -76,6 +76,24 @@ def test_below_the_threshold_the_front_door_triages(
 def test_a_topic_the_company_chose_keeps_the_rules_decision(people, catalogue, active_router):
     case = case_create(data=_data(question=EU_PROJECT, topic=Topic.objects.get(code="financing")))
     assert case.decision.decided_by == "rules" and case.decision.chosen_actor == "almi"
+
+
+def test_where_rules_decide_staff_still_see_the_advice_and_confidence_the_company_neither(
+    client, people, catalogue, active_router
+):
+    from routing.serializers import QuestionReceiptSerializer
+
+    case = case_create(data=_data(question=EU_PROJECT, topic=Topic.objects.get(code="financing")))
+    advice = case.decision.advice
+    assert case.decision.decided_by == "rules" and advice.actor == "een"
+    client.force_login(people.coordinator)
+    html = client.get(reverse("case-detail", args=[case.reference])).content.decode()
+    shown = f"{advice.confidence:.2f}".replace(".", ",")
+    assert f"Modellens råd: {ActorType.objects.get(pk='een').name} {shown}" in html
+    # The company's receipt (web and API alike): one plain sentence, no model, no probability.
+    body = QuestionReceiptSerializer(case).data
+    assert "advice" not in body and len(body["explanation"]) == 1
+    assert shown not in body["explanation"][0] and "Modell" not in body["explanation"][0]
 
 
 def test_filing_with_a_model_costs_no_more_statements(people, catalogue, active_router):
