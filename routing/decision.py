@@ -319,11 +319,15 @@ class RoutingDecision:
     def to_json(self) -> dict[str, Any]:
         """Every field as JSON values (field names are the stored keys), plus ``chosen_actor``
         for people reading the database."""
-        return {
+        stored = {
             **dataclasses.asdict(self),
             "version": DECISION_VERSION,
             "chosen_actor": self.chosen_actor,
         }
+        if stored["advice"] is not None:
+            # Only the alternatives used the topic scores; the contract (v3) stays as it was.
+            del stored["advice"]["topic_scores"]
+        return stored
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RoutingDecision | None:
@@ -459,8 +463,8 @@ def _from_v1(data: Mapping[str, Any]) -> RoutingDecision:
 
 
 def _trimmed(advice: ModelAdvice | None) -> ModelAdvice | None:
-    """The advice as stored: the top actors staff are shown, not every class, and not the
-    topic scores (they served the alternatives, which are stored themselves)."""
+    """The advice as stored: the top actors staff are shown, not every class, and no topic
+    scores (they served the alternatives, which are stored themselves)."""
     if advice is None:
         return None
     return replace(advice, actors=advice.actors[:ADVICE_SHOWN], topic_scores=())

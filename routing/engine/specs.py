@@ -96,7 +96,7 @@ class ModelAdvice:
     question (the caller's cut, see ``routing.learning.store``); ``threshold``: the confidence
     at or above which the portal lets it decide; ``topic_scores``: every topic with its
     probability, best first, from which the alternatives take the need the chosen actor serves
-    when none it reads is one (emptied in the stored decision).
+    when none it reads is one (not stored with the decision).
     """
 
     actors: tuple[tuple[str, float], ...]

@@ -158,6 +158,7 @@ def _model_decision():
         topics=("payment_risk",),
         threshold=0.5,
         model_version=4,
+        topic_scores=(("payment_risk", 0.97), ("financing", 0.04)),
     )
     facts = QuestionFacts(county_code="12", text="Vi är rädda att kunden inte betalar")
     return decide(facts, rules, advice=advice)
@@ -168,6 +169,8 @@ def test_a_model_decision_survives_json_with_its_advice_and_reads_back():
     assert decision.decided_by_model and decision.chosen_actor == "ekn"
     stored = json.loads(json.dumps(decision.to_json()))
     assert stored["version"] == 3 and stored["decided_by"] == "model"
+    # the stored advice is the contract's: no topic scores (they only picked alternatives)
+    assert set(stored["advice"]) == {"actors", "topics", "threshold", "model_version"}
     read = RoutingDecision.from_json(stored)
     assert read == decision
     # the top three are kept, with their probabilities, and the threshold
