@@ -7,6 +7,11 @@ cache object per thread) and the operation answers as if the key were absent; wr
 dropped. After a failure the cache is not tried again for ``RETRY_AFTER`` seconds, so a Redis
 that hangs costs one connect timeout, not one per call. Errors that are not about reaching
 Redis (a bad key, a serialisation bug) still raise.
+
+Django's Redis cache builds a ``redis.Redis`` client (with its table of a few hundred response
+callbacks) for every operation; that cost more CPU than the round trip itself, several times per
+question. A client is thread-safe and this cache object belongs to one thread anyway, so one
+client per connection pool is kept and reused.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -38,6 +44,29 @@ RETRY_AFTER = 2.0  # seconds without trying Redis after a failure
 WARN_EVERY = 60.0  # seconds between two warnings of the same cache object
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client wrapper, keeping one ``redis.Redis`` per connection pool."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            # Pools are kept for the cache's lifetime, so their id is not reused.
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+    def count_in_window(self, key: str, window: int) -> int:
+        # One round trip (MULTI/EXEC): start the counter with its expiry if absent, add one.
+        pipeline = self.get_client(key, write=True).pipeline()
+        pipeline.set(key, 0, ex=window, nx=True)
+        pipeline.incr(key)
+        return int(pipeline.execute()[1])
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache whose operations fall back instead of raising when Redis is down.
 
@@ -51,6 +80,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._last_warning = float("-inf")
@@ -64,10 +94,13 @@ class ResilientRedisCache(RedisCache):
 
     def _guard(self, name: str, fallback: T, *args) -> T:
         """Run RedisCache's ``name`` with ``args``; ``fallback`` when Redis cannot be reached."""
+        return self._fail_open(name, fallback, getattr(super(), name), *args)
+
+    def _fail_open(self, name: str, fallback: T, operation: Callable[..., T], *args) -> T:
         if not self.available:
             return fallback
         try:
-            return getattr(super(), name)(*args)
+            return operation(*args)
         except UNREACHABLE as exc:
             self._mark_down(name, exc)
             return fallback
@@ -119,6 +152,12 @@ class ResilientRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None) -> int:
         return self._guard("incr", delta, key, delta, version)
+
+    def count_in_window(self, key: str, window: int) -> int:
+        """Add one to a counter that expires ``window`` seconds after its first hit, in one round
+        trip; the new count. Like ``incr``, a counter that starts afresh (1) when Redis is down."""
+        key = self.make_and_validate_key(key)
+        return self._fail_open("count_in_window", 1, self._cache.count_in_window, key, window)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
         # Django's contract: set_many returns the keys that could not be stored.

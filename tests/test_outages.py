@@ -45,6 +45,7 @@ def test_an_unreachable_redis_answers_as_an_empty_cache(caplog):
         assert cache.get("k", "fallback") == "fallback"
         assert cache.add("k", 1) is True  # limits and their locks fail open
         assert cache.incr("counter") == 1
+        assert cache.count_in_window("counter", 60) == 1
         cache.set("k", 1)
         assert cache.delete("k") is False
         assert cache.get_many(["a", "b"]) == {}
@@ -64,6 +65,13 @@ def test_a_reachable_redis_works_as_usual():
     assert cache.add("k", 2) is False
     assert cache.ping() is True
     cache.delete("k")
+    # A limit's counter: one round trip, started with its expiry on the first hit.
+    cache.delete("hits")
+    assert [cache.count_in_window("hits", 30) for _ in range(3)] == [1, 2, 3]
+    assert 0 < cache._cache.get_client().ttl(cache.make_key("hits")) <= 30
+    # One redis.Redis per connection pool, not one per operation.
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.delete("hits")
 
 
 # --------------------------------------------------------------------------- intake without Redis
