@@ -10,10 +10,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,8 @@ class _FormCatalogue:
         self.municipality_groups = groups
         # (language, preset county) -> (choices, their options' HTML)
         self.rendered: dict[tuple[str, str | None], tuple[list, str]] = {}
+        # (language, preset county, initial values) -> the untouched form's fields (fields_html)
+        self.rendered_fields: dict[tuple, SafeString] = {}
 
 
 _form_catalogues: weakref.WeakKeyDictionary[CatalogueSnapshot, _FormCatalogue] = (
@@ -141,6 +144,12 @@ def _municipality_options(
         ]
         found = form_catalogue.rendered[key] = (_NormalChoices(choices), options_html(choices))
     return found
+
+
+QUESTION_FIELDS_TEMPLATE = "routing/intake/_question_fields.html"
+# What the page fills in for a visitor without an account; other initial values (a company's
+# last question) are personal and rendered per request.
+UNTOUCHED_INITIAL_FIELDS = frozenset({"language", "topic"})
 
 
 class TopicChoiceField(forms.ModelChoiceField):
@@ -231,6 +240,27 @@ class QuestionForm(forms.Form):
         self.fields["consent"].summary_label = _("Godkännande")
         self.org = None
         self.municipality: Municipality | None = None
+        self._preset_county = preset_county
+
+    def fields_html(self, *, preview: dict | None = None) -> SafeString:
+        """The fields (routing/intake/_question_fields.html), with ``preview``: the county the
+        "Visa län" button found, or why it found none.
+
+        The untouched form of a visitor without an account (only the page's default language and
+        topic filled in) is the same for everyone with the same language and preset county, so it
+        is rendered once per catalogue snapshot — the GET of /fraga/ then renders no field
+        template. Anything typed, an error, a preview or a company's own details is rendered as
+        usual.
+        """
+        context = {"form": self, "preview": preview}
+        if self.is_bound or preview or not set(self.initial) <= UNTOUCHED_INITIAL_FIELDS:
+            return render_to_string(QUESTION_FIELDS_TEMPLATE, context)
+        key = (get_language(), self._preset_county, tuple(sorted(self.initial.items())))
+        html = self._catalogue.rendered_fields.get(key)
+        if html is None:
+            html = render_to_string(QUESTION_FIELDS_TEMPLATE, context)
+            self._catalogue.rendered_fields[key] = html
+        return html
 
     def clean_org_number(self) -> str:
         self.org = validation.clean_org_number(self.cleaned_data["org_number"])

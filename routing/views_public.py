@@ -100,6 +100,7 @@ def question_form(request: HttpRequest) -> HttpResponse:
             initial.update(_company_initial(scope, request.user))
         form = QuestionForm(initial=initial, preset_county=preset_code)
     context["form"] = form
+    context["form_fields"] = form.fields_html(preview=context.get("preview"))
     return render(request, "routing/intake/form.html", context, status=status)
 
 

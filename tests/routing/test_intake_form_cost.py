@@ -88,3 +88,23 @@ def test_a_catalogue_change_reaches_the_form_options(people):
     catalogue_changed()
     after = str(QuestionForm()["municipality_code"])
     assert ">Falun</option>" in before and ">Falu kommun</option>" in after
+
+
+def test_the_untouched_form_renders_its_fields_once_per_language(people):
+    """The fields of an anonymous visitor's form are kept per catalogue snapshot and language;
+    what the visitor typed, and the errors, are rendered afresh."""
+    Client().get(FORM_URL)  # renders and keeps the Swedish fields
+    again = Client().get(FORM_URL)
+    assert "_field.html" not in [t.name for t in again.templates]
+    assert "Företagets namn" in again.content.decode()
+    english = Client(headers={"accept-language": "en"}).get(FORM_URL)
+    assert "Company name" in english.content.decode()
+    assert "Företagets namn" not in english.content.decode()
+
+    payload = question_payload(company_name="Ditt & Datt AB", email="x")
+    rejected = Client().post(FORM_URL, payload)
+    html = rejected.content.decode()
+    assert "_field.html" in [t.name for t in rejected.templates]
+    assert 'value="Ditt &amp; Datt AB"' in html and 'id="id_email_error"' in html
+    # The typed values were not kept for the next visitor.
+    assert "Ditt &amp; Datt AB" not in Client().get(FORM_URL).content.decode()
