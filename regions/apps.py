@@ -10,5 +10,7 @@ class RegionsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from regions.access import stamp_session_at_login
+        from regions.versions import read_stamps_once_per_request
 
         user_logged_in.connect(stamp_session_at_login, dispatch_uid="regions.stamp_session")
+        read_stamps_once_per_request()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from regions.versions import shared_version, shared_version_bump
+from regions.versions import shared_version, shared_version_bump, shared_version_key
 
-CATALOGUE_VERSION_KEY = "regions:catalogue-version"
+CATALOGUE_VERSION_KEY = shared_version_key("regions:catalogue-version")
 
 
 def catalogue_version() -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from regions.models import County
-from regions.versions import shared_version, shared_version_bump
+from regions.versions import shared_version, shared_version_bump, shared_version_key
 from routing.catalogue import CatalogueSnapshot, catalogue, front_door_actor_type
 from routing.countries import country_name
 from routing.decision import display_labels
@@ -39,7 +39,7 @@ from routing.engine import (
 from routing.learning.store import model_advice
 from routing.models import ExampleQuestion, RoutingRule, RoutingRuleChange
 
-RULES_VERSION_KEY = "routing:rules-version"
+RULES_VERSION_KEY = shared_version_key("routing:rules-version")
 CONDITION_FIELDS = (
     "topics",
     "keywords",
