@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -127,6 +127,10 @@ def _office_for(
     return None, "no_office"
 
 
+def _stockholm_date(now: datetime | None) -> date:
+    return (now or timezone.now()).astimezone(STOCKHOLM).date()
+
+
 def handler_candidates(office: Office, *, now: datetime | None = None) -> QuerySet:
     """The available handlers at ``office``, fewest open cases first; ties by user id.
 
@@ -134,7 +138,7 @@ def handler_candidates(office: Office, *, now: datetime | None = None) -> QueryS
     ``case_open_per_handler`` (open cases only), so the choice costs the same at 1M cases of
     history as at 1k.
     """
-    today = (now or timezone.now()).astimezone(STOCKHOLM).date()
+    today = _stockholm_date(now)
     # away_until is "borta till och med": away on that day too.
     profiles = StaffProfile.objects.filter(
         office=office,
@@ -158,9 +162,26 @@ def handler_candidates(office: Office, *, now: datetime | None = None) -> QueryS
     )
 
 
+# The handler choice's SQL per (office, day), kept by the process: building and compiling the
+# queryset above cost more CPU than PostgreSQL spends running it. Everything that changes
+# (availability, absence, open cases) is read by the query itself, so the choice stays live.
+_handler_choice_sql: dict[tuple[int, date], tuple[str, tuple]] = {}
+HANDLER_CHOICE_SQL_KEPT = 1000  # more (offices × days) than one process sees between restarts
+
+
 def available_handler(office: Office, *, now: datetime | None = None):
-    """The available handler at ``office`` with the fewest open cases; ties by user id."""
-    return handler_candidates(office, now=now).first()
+    """The available handler at ``office`` with the fewest open cases; ties by user id.
+
+    Runs the SQL of ``handler_candidates(office, now=now)[:1]``."""
+    key = (office.pk, _stockholm_date(now))
+    sql = _handler_choice_sql.get(key)
+    if sql is None:
+        if len(_handler_choice_sql) >= HANDLER_CHOICE_SQL_KEPT:
+            _handler_choice_sql.clear()
+        sql = _handler_choice_sql[key] = handler_candidates(office, now=now)[
+            :1
+        ].query.sql_with_params()
+    return next(iter(get_user_model().objects.raw(*sql)), None)
 
 
 def assign(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from regions.models import StaffProfile
 from routing.assignment import available_handler, handler_candidates
 from routing.models import Case
 from tests.conftest import require, uses_postgres
@@ -37,3 +38,14 @@ def test_closed_history_does_not_count_and_open_cases_do(people):
     assert available_handler(office) == people.handler
     counts = {user.pk: user.open_cases for user in handler_candidates(office)}
     assert counts == {people.handler.pk: 0, second.pk: 1}
+
+
+def test_the_kept_choice_still_reads_cases_and_availability_live(people):
+    """The process keeps the choice's SQL per office and day; what it counts is read each time."""
+    office = people.skane_almi_office
+    second = staff_user("almi2.skane@example.se", "handler", office=office)
+    assert available_handler(office) == people.handler  # ties by user id
+    make_case(office=office, handler=people.handler)
+    assert available_handler(office) == second
+    StaffProfile.objects.filter(user=second).update(is_available=False)
+    assert available_handler(office) == people.handler
