@@ -213,10 +213,14 @@ def pytest_runtest_teardown(item, nextitem):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache: counters of one test (form limit, throttles, the
-    receipt cap per address) must not hold back another."""
+    receipt cap per address) must not hold back another. Nor the version stamps a request read
+    (regions.versions): a streamed response left unread never finishes its request."""
     from django.core.cache import cache
 
+    from regions.versions import request_ends
+
     cache.clear()
+    request_ends()
 
 
 @pytest.fixture
