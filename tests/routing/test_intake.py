@@ -12,14 +12,9 @@ from django.utils import translation
 
 from exportcentrum.celery import app as celery_app
 from regions.models import Municipality, Topic
+from routing.company_view import case_from_status_token, case_status_path, format_deadline
 from routing.default_rules import DEFAULT_NATIONAL_RULES
-from routing.intake import (
-    QuestionData,
-    case_create,
-    case_from_status_token,
-    case_status_path,
-    format_deadline,
-)
+from routing.intake import QuestionData, case_create
 from routing.models import Case, CaseEvent, OutboxMessage, RoutingRule
 from tests.routing.intake_support import (  # noqa: F401 - fixtures
     FALUN_MUNICIPALITY,
