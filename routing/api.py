@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 
 from regions.models import ActorType, County, Topic
 from routing.access import company_filing_as
-from routing.intake import case_create, case_from_status_token
+from routing.company_view import case_from_status_token
+from routing.intake import case_create
 from routing.limits import PublicAnonThrottle, QuestionThrottle
 from routing.models import Case
 from routing.serializers import (

@@ -14,6 +14,13 @@ from rest_framework import serializers
 from regions.models import Topic
 from routing import validation
 from routing.catalogue import CatalogueSnapshot, catalogue
+from routing.company_view import (
+    alternatives_by_actor,
+    case_status_url,
+    public_event_value,
+    public_events,
+    reason_for_company,
+)
 from routing.models import Case
 
 
@@ -159,21 +166,15 @@ class QuestionReceiptSerializer(serializers.Serializer):
 
     @extend_schema_field(AlternativeSerializer(many=True))
     def get_alternatives(self, case: Case) -> list[dict]:
-        from routing.intake import alternatives_by_actor
-
         return AlternativeSerializer(alternatives_by_actor(case), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_explanation(self, case: Case) -> list[str]:
         """One plain sentence on why this actor (a list, as before: scoring stays internal)."""
-        from routing.intake import reason_for_company
-
         reason = reason_for_company(case, case.language)
         return [reason] if reason else []
 
     def get_status_url(self, case: Case) -> str:
-        from routing.intake import case_status_url
-
         return case_status_url(case)
 
 
@@ -184,8 +185,6 @@ class HistoryItemSerializer(serializers.Serializer):
     to_value = serializers.SerializerMethodField()
 
     def get_to_value(self, event) -> str:
-        from routing.intake import public_event_value
-
         return public_event_value(event)
 
 
@@ -199,8 +198,6 @@ class QuestionStatusSerializer(QuestionReceiptSerializer):
 
     @extend_schema_field(HistoryItemSerializer(many=True))
     def get_history(self, case: Case) -> list[dict]:
-        from routing.intake import public_events
-
         return HistoryItemSerializer(public_events(case), many=True).data
 
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Office, StaffProfile
 from routing.access import case_actions_for
+from routing.company_view import case_status_url, status_context
 from routing.deadlines import case_clock_fields
 from routing.decision import Override
 from routing.events import case_event_add
-from routing.intake import case_status_url, status_context
 from routing.models import Case, CaseEvent
 from routing.outbox import UnsafeHeader, outbox_enqueue_templated
 from routing.staff_notifications import case_page_url as _case_url

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from regions.models import County
 from routing.access import cases_visible_to, company_filing_as, receipt_case
-from routing.forms import QuestionForm
-from routing.intake import (
-    case_create,
+from routing.company_view import (
     case_from_status_token,
     case_status_url,
     receipt_context,
     status_context,
 )
+from routing.forms import QuestionForm
+from routing.intake import case_create
 from routing.limits import intake_rate_limited
 
 RECEIPTS_SESSION_KEY = "intake_receipts"

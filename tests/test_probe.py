@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from regions.models import CountyPageVersion, Service
-from routing.intake import case_status_token
+from routing.company_view import case_status_token
 from routing.models import Case, ExampleQuestion, RoutingRule, RoutingRuleChange
 from tests.conftest import require
 from tests.indicators.factories import ActivityFactory

@@ -43,7 +43,7 @@ from indicators.services import (
 )
 from regions.models import ActorType, Service
 from regions.services import county_page_draft_save
-from routing.intake import case_status_token
+from routing.company_view import case_status_token
 from routing.models import Case, RoutingRule
 from routing.rules import example_question_create, rule_create
 from routing.services import case_close

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from privacy.services import cases_anonymise
-from routing.intake import case_status_path
+from routing.company_view import case_status_path
 from routing.models import Case, OutboxMessage
 from routing.outbox import outbox_send
 from routing.services import case_close, case_email_company, case_record_first_contact, case_refer

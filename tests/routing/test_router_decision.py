@@ -12,7 +12,8 @@ from django.utils import translation
 
 from regions.models import ActorType, Topic
 from routing import services
-from routing.intake import case_create, reason_for_company
+from routing.company_view import reason_for_company
+from routing.intake import case_create
 from routing.learning.store import router_settings_update
 from routing.models import Case, RouterSettings
 from tests.routing.intake_support import catalogue  # noqa: F401 - fixture

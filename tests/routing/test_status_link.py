@@ -11,7 +11,7 @@ import time_machine
 
 from routing import services
 from routing.clock import STOCKHOLM
-from routing.intake import case_status_path, case_status_token
+from routing.company_view import case_status_path, case_status_token
 from routing.models import Case
 from tests.routing.intake_support import _fresh_cache, catalogue, question_payload  # noqa: F401
 
