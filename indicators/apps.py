@@ -40,3 +40,10 @@ class IndicatorsConfig(AppConfig):
         from indicators import county_pages
 
         county_pages.county_parts_register()
+        # A reopened case may change a closed month's figures again (routing does not know us).
+        from indicators.kept_months import kept_months_forget_cases
+        from routing.extensions import case_reopen_listener_register
+
+        case_reopen_listener_register(
+            "indicators.kept_months", lambda case: kept_months_forget_cases([case.pk])
+        )

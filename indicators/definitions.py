@@ -419,7 +419,8 @@ def unique_companies(period: Period) -> UnionMeasure:
         parts=[
             (cases_filed(period), "county_id", "org_number"),
             (participants, "activity__county_id", "org_number"),
-        ]
+        ],
+        month_fields=[("created_at", False), ("activity__date", True)],
     )
 
 

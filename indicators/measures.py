@@ -46,9 +46,14 @@ class Measure:
 
 @dataclass(frozen=True)
 class UnionMeasure:
-    """Distinct company keys across several sources (cases, activity participants …)."""
+    """Distinct company keys across several sources (cases, activity participants …).
+
+    ``month_fields``: for each part, the field that dates its rows and whether it is a date
+    (not a moment), so the keys can be kept per month (``indicators.kept_months``).
+    """
 
     parts: list[tuple[QuerySet, str, str]] = field(default_factory=list)  # (qs, county, org)
+    month_fields: list[tuple[str, bool]] = field(default_factory=list)
 
 
 def empty_row(aggregates: dict[str, Aggregate]) -> dict[str, Any]:

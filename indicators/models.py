@@ -220,3 +220,28 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start} – {self.period_end} ({self.computed_at:%Y-%m-%d %H:%M})"
+
+
+class KeptMonth(models.Model):
+    """The per-month parts of every indicator for one closed month, computed once and kept.
+
+    Written and read only by ``indicators.kept_months`` (which defines when a month is closed);
+    ``parts`` is None until the month is kept and again after something changed its records.
+    ``token`` changes with every such change, so a refresh that computed the parts before the
+    change cannot store them after it (compare-and-set on the token). ``parts`` holds company
+    keys (organisation numbers) of the month: the services that anonymise or erase them clear
+    it in the same transaction, so no copy outlives an erasure.
+    """
+
+    month = models.DateField(unique=True)
+    token = models.UUIDField()
+    version = models.PositiveSmallIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    parts = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sparad månad av indikatordelar")
+        verbose_name_plural = _("sparade månader av indikatordelar")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({'kept' if self.parts is not None else 'not kept'})"

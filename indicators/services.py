@@ -18,6 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.se import orgnr, personnummer
 
+from indicators.kept_months import (
+    kept_months_forget,
+    kept_months_forget_activities,
+    month_of,
+)
 from indicators.models import (
     Activity,
     ActivityParticipant,
@@ -179,6 +184,7 @@ def activity_create(
     )
     activity.actors.set(actors)
     activity_add_participants(activity=activity, companies=companies)
+    kept_months_forget([date])
     return activity
 
 
@@ -199,6 +205,9 @@ def activity_update(
 ) -> Activity:
     """Change an activity's facts; its participating companies stay as they are."""
     registered = activity.participants.count()
+    stored_date = Activity.objects.values_list("date", flat=True).get(pk=activity.pk)
+    # The figures of both months change: the one it left and the one it moves to.
+    kept_months_forget([stored_date, date])
     activity.county = county
     activity.kind = kind
     activity.title = title
@@ -229,6 +238,7 @@ def activity_update(
 def activity_cancel(*, activity: Activity) -> None:
     """A cancelled activity did not happen: it leaves the county page and the indicators, with
     its participant rows (which are personal data when a company is a sole trader)."""
+    kept_months_forget(Activity.objects.filter(pk=activity.pk).values_list("date", flat=True))
     activity.delete()
 
 
@@ -251,6 +261,8 @@ def activity_add_participants(*, activity: Activity, companies: dict[str, str]) 
         if org not in existing
     ]
     ActivityParticipant.objects.bulk_create(new)
+    if new:
+        kept_months_forget_activities([activity.pk])
     total = len(existing) + len(new)
     if total > activity.participant_count:
         Activity.objects.filter(pk=activity.pk).update(participant_count=total)
@@ -317,6 +329,7 @@ def survey_dispatch(*, now: datetime | None = None) -> int:
     invited = 0
     for kind in (SurveyInvitation.Kind.FOLLOWUP, SurveyInvitation.Kind.EFFECT):
         with transaction.atomic():
+            invited_months: set[date] = set()
             cases = list(
                 _due_cases(kind, now).select_for_update(skip_locked=True, of=("self",))[
                     :DISPATCH_BATCH
@@ -332,6 +345,9 @@ def survey_dispatch(*, now: datetime | None = None) -> int:
                 except IntegrityError:
                     continue
                 invited += 1
+                invited_months.add(month_of(case.created_at))
+            # A survey is part of the figures of the month its case was filed in.
+            kept_months_forget(invited_months)
     return invited
 
 
@@ -362,7 +378,7 @@ def survey_answer(
 ) -> SurveyResponse:
     try:
         with transaction.atomic():
-            return SurveyResponse.objects.create(
+            response = SurveyResponse.objects.create(
                 invitation=invitation,
                 case=invitation.case,
                 kind=invitation.kind,
@@ -372,6 +388,8 @@ def survey_answer(
                 went_on=went_on,
                 comment=comment,
             )
+            kept_months_forget([month_of(invitation.case.created_at)])
+            return response
     except IntegrityError as exc:
         raise AlreadyAnswered from exc
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from indicators import definitions as d
+from indicators import kept_months
 from indicators.evaluation import (
     compute_all,
     compute_by_actor,
@@ -71,21 +72,37 @@ def _actors(rows: list[dict]) -> list[dict]:
     return [{"name": row["name"], "values": _values(row["values"])} for row in rows]
 
 
-def compute_payload(period: Period) -> dict[str, Any]:
+def compute_payload(period: Period, *, use_kept_months: bool = True) -> dict[str, Any]:
     """Everything the dashboards, exports and API show for ``period``, for all counties and the
-    country, with the existing definitions (a fixed number of grouped queries)."""
+    country, with the existing definitions (a fixed number of grouped queries).
+
+    With ``use_kept_months`` (PostgreSQL) the closed months come from their kept parts and only
+    the others are read (``indicators.kept_months``); without, every figure is computed from
+    scratch. Both give the same payload.
+    """
     codes = [c.code for c in counties()]
-    with reporting_queries():
-        national = compute_all(None, period.start, period.end)
-        per_county = compute_by_county(codes, period.start, period.end)
-        national_months = compute_by_month(TREND_INDICATORS, None, period.start, period.end)
-        county_months = compute_by_county_month(TREND_INDICATORS, period.start, period.end)
-        type_columns = compute_by_actor(
-            ACTOR_INDICATORS, None, period.start, period.end, by_type=True
-        )
-        county_actor_columns = compute_by_county_actor(ACTOR_INDICATORS, period.start, period.end)
-        type_names = actor_names(type_columns, by_type=True)
-        names = actor_names(*county_actor_columns.values(), by_type=False)
+    if use_kept_months and kept_months.in_use():
+        parts = kept_months.period_parts(period)
+        national = parts.compute_all()
+        per_county = parts.compute_by_county(codes)
+        national_months = parts.compute_by_month(TREND_INDICATORS)
+        county_months = parts.compute_by_county_month(TREND_INDICATORS)
+        type_columns = parts.compute_by_actor_type(ACTOR_INDICATORS)
+        county_actor_columns = parts.compute_by_county_actor(ACTOR_INDICATORS)
+    else:
+        with reporting_queries():
+            national = compute_all(None, period.start, period.end)
+            per_county = compute_by_county(codes, period.start, period.end)
+            national_months = compute_by_month(TREND_INDICATORS, None, period.start, period.end)
+            county_months = compute_by_county_month(TREND_INDICATORS, period.start, period.end)
+            type_columns = compute_by_actor(
+                ACTOR_INDICATORS, None, period.start, period.end, by_type=True
+            )
+            county_actor_columns = compute_by_county_actor(
+                ACTOR_INDICATORS, period.start, period.end
+            )
+    type_names = actor_names(type_columns, by_type=True)
+    names = actor_names(*county_actor_columns.values(), by_type=False)
     empty_months = {ind.key: {} for ind in TREND_INDICATORS}
     return {
         "version": PAYLOAD_VERSION,

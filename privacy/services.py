@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.exports import pseudonym
+from indicators.kept_months import kept_months_forget_activities, kept_months_forget_cases
 from indicators.models import ActivityParticipant, SurveyResponse
 from privacy.models import ErasureRecord
 from routing.models import Case, CaseEvent, OutboxMessage, SweepRun
@@ -82,6 +83,9 @@ def cases_anonymise(cases, *, now: datetime, event_kind: str = ERASED_EVENT) -> 
             case.company_user = None
             case.anonymised_at = now
         Case.objects.bulk_update(cases, fields, batch_size=500)
+        # Pseudonyms change distinct-company counts and emptied events change routing quality:
+        # the kept figures of these months go with the personal data.
+        kept_months_forget_cases(case_ids)
         counts.add("cases", len(case_ids))
         counts.add(
             "events",
@@ -113,12 +117,16 @@ def participants_anonymise(participants) -> int:
     rows = list(
         participants.select_related(None)
         .exclude(org_number__startswith="P")
-        .only("pk", "org_number")
+        .only("pk", "org_number", "activity_id")
     )
     for row in rows:
         row.org_number = org_number_pseudonym(row.org_number)
         row.company_name = ""
-    ActivityParticipant.objects.bulk_update(rows, ["org_number", "company_name"], batch_size=500)
+    with transaction.atomic():
+        ActivityParticipant.objects.bulk_update(
+            rows, ["org_number", "company_name"], batch_size=500
+        )
+        kept_months_forget_activities({row.activity_id for row in rows})
     return len(rows)
 
 

@@ -25,6 +25,7 @@ from routing.company_view import case_status_url, status_context
 from routing.deadlines import case_clock_fields
 from routing.decision import Override
 from routing.events import case_event_add
+from routing.extensions import case_reopened
 from routing.models import Case, CaseEvent
 from routing.outbox import UnsafeHeader, outbox_enqueue_templated
 from routing.staff_notifications import case_page_url as _case_url
@@ -328,6 +329,7 @@ def case_reopen(*, case: Case, user, reason: str) -> Case:
         message=reason,
         data={"previous_outcome": old_outcome},
     )
+    case_reopened(locked)
     _sync(case, locked)
     return case
 
