@@ -5,6 +5,9 @@ refreshed by the beat task ``indicators.refresh_snapshots`` so a page normally o
 row. A period without a fresh snapshot (a custom range, or the beat not running) is computed
 live, stored and served, so it is slow only the first time.
 
+A refresh reads the closed months of a period from their kept parts and computes only the
+months that can still change (``indicators.kept_months``).
+
 What is stored is decided here only (``compute_payload``); ``SnapshotData`` gives it back as
 the same values the definitions return (``Share``, ``int``, ``float``, ``Decimal``, ``None``).
 The payload holds every county: callers scope what they show.
