@@ -5,8 +5,9 @@ refreshed by the beat task ``indicators.refresh_snapshots`` so a page normally o
 row. A period without a fresh snapshot (a custom range, or the beat not running) is computed
 live, stored and served, so it is slow only the first time.
 
-A refresh reads the closed months of a period from their kept parts and computes only the
-months that can still change (``indicators.kept_months``).
+The beat's refresh reads the closed months of a period from their kept parts and computes only
+the months that can still change (``indicators.kept_months``); a page that has to compute a
+missing snapshot itself computes it from scratch, which needs less memory.
 
 What is stored is decided here only (``compute_payload``); ``SnapshotData`` gives it back as
 the same values the definitions return (``Share``, ``int``, ``float``, ``Decimal``, ``None``).
@@ -179,14 +180,14 @@ class SnapshotData:
 # --------------------------------------------------------------------------- services
 
 
-def snapshot_refresh(period: Period) -> IndicatorSnapshot:
+def snapshot_refresh(period: Period, *, use_kept_months: bool = True) -> IndicatorSnapshot:
     """Compute every figure of ``period`` now and store it (replacing an older snapshot).
 
     Safe to run concurrently for the same period: the unique period makes the last writer win,
     and both wrote a complete, correct payload.
     """
     started = time.perf_counter()
-    payload = compute_payload(period)
+    payload = compute_payload(period, use_kept_months=use_kept_months)
     duration_ms = round((time.perf_counter() - started) * 1000)
     snapshot, _created = IndicatorSnapshot.objects.update_or_create(
         period_start=period.start,
@@ -213,7 +214,9 @@ def snapshot_for(period: Period, *, max_age: timedelta | None = None) -> Snapsho
         computed_at__lte=now,
     ).first()
     if snapshot is None or snapshot.payload.get("version") != PAYLOAD_VERSION:
-        snapshot = snapshot_refresh(period)
+        # In a request, from scratch: merging a year's kept company keys costs about 130 MB at
+        # 1M cases, beyond what a page may use; the beat's refresh keeps the months.
+        snapshot = snapshot_refresh(period, use_kept_months=False)
     return SnapshotData.of(snapshot)
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 
+from indicators import kept_months as kept_months_module
 from indicators.kept_months import (
     kept_months_forget,
     percentile_cont_median,
@@ -324,3 +325,24 @@ def test_median_is_postgresql_percentile_cont():
     assert percentile_cont_median([4.0, 1.0, 2.5]) == 2.5
     assert percentile_cont_median([1.0, 2.0, 10.0, 4.0]) == 3.0
     assert percentile_cont_median([0.1, 0.2]) == 0.1 + (0.2 - 0.1) * 0.5
+
+
+def test_a_change_committed_while_a_month_is_computed_is_not_kept(history, monkeypatch):
+    """The refresh reads a month's token before computing it; an answer that arrives between
+    the computation and the store changes the token, so the stale parts are not kept."""
+    compute = kept_months_module.cells_of
+
+    def answer_arrives_meanwhile(period):
+        cells = compute(period)
+        if period.start == date(2025, 10, 1):
+            late_survey_answer(history)
+        return cells
+
+    monkeypatch.setattr(kept_months_module, "cells_of", answer_arrives_meanwhile)
+    with travel(FIRST_REFRESH):
+        compute_payload(PERIOD)
+    assert date(2025, 10, 1) not in kept_months()
+    assert date(2025, 11, 1) in kept_months()
+    monkeypatch.undo()
+    assert_same_as_from_scratch(SECOND_REFRESH)
+    assert date(2025, 10, 1) in kept_months()
