@@ -346,3 +346,15 @@ def test_a_change_committed_while_a_month_is_computed_is_not_kept(history, monke
     monkeypatch.undo()
     assert_same_as_from_scratch(SECOND_REFRESH)
     assert date(2025, 10, 1) in kept_months()
+
+
+def test_erasing_a_company_leaves_no_copy_of_its_number_in_kept_months(history):
+    h = history
+    assert_same_as_from_scratch(FIRST_REFRESH)
+    assert "5560000001" in str(KeptMonth.objects.get(month=date(2025, 10, 1)).parts)
+    with travel(at(2026, 4, 20)):
+        cases_anonymise([h.a1, h.a3, h.b2], now=at(2026, 4, 20))  # every case of the company
+    assert not any("5560000001" in str(row.parts) for row in KeptMonth.objects.all())
+    assert_same_as_from_scratch(SECOND_REFRESH)
+    assert not any("5560000001" in str(row.parts) for row in KeptMonth.objects.all())
+    assert date(2025, 10, 1) in kept_months()
