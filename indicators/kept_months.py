@@ -1,3 +1,5 @@
+# Longer than 400 lines: the definition of a closed month (the docstring), the marks, the parts
+# computed from rows and their exact merge are one contract and are read together.
 """Closed months, kept: every indicator's parts of a month whose records can no longer change are
 computed once and stored; a period's figures combine them with live parts of the other months.
 
