@@ -236,6 +236,18 @@ def during_working_hours():
 
 
 @pytest.fixture(autouse=True)
+def _swedish_to_start_with():
+    """Every test starts in the portal's default language. A request through the test client
+    leaves the thread in the language it chose (LocaleMiddleware does not switch back), so a
+    test after an English page got English messages from code it called directly."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
