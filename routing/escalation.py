@@ -28,7 +28,7 @@ from regions.models import Office, StaffProfile
 from routing.clock import STOCKHOLM, staff_notification_time
 from routing.clock import _fmt_local as format_local
 from routing.models import AWAITING_CONTACT, Case, CaseEvent, EscalationRecord, SweepRun
-from routing.outbox import email_render, outbox_write
+from routing.outbox import RenderedEmail, email_render, outbox_write
 
 log = logging.getLogger(__name__)
 
@@ -222,17 +222,22 @@ def _queue_digests(digests: dict[str, _Digest], now: datetime) -> int:
     """One outbox row per recipient, held until working hours, in the sweep's transaction."""
     if not digests:
         return 0
-    messages = [
-        (
-            address,
-            email_render(
+    # Recipients who hear about the same cases (a county's coordinators; an office and its only
+    # handler) get the same e-mail: render it once. Rendering is most of a large sweep's time.
+    rendered: dict[tuple, RenderedEmail] = {}
+    messages = []
+    for address, digest in sorted(digests.items()):
+        cases = (
+            tuple(row["pk"] for row in digest.reminders),
+            tuple(row["pk"] for row in digest.overdue),
+        )
+        if cases not in rendered:
+            rendered[cases] = email_render(
                 "routing/email/staff_digest",
                 {"reminders": digest.reminders, "overdue": digest.overdue, "now": now},
                 language="sv",
-            ),
-        )
-        for address, digest in sorted(digests.items())
-    ]
+            )
+        messages.append((address, rendered[cases]))
     created = outbox_write(messages, language="sv", kind="staff_digest", now=now, staff=True)
     return len(created)
 

@@ -14,9 +14,11 @@ from routing import escalation
 from routing.clock import STOCKHOLM, staff_notification_time
 from routing.escalation import escalation_audit, escalation_sweep, national_digest, sweep_health
 from routing.models import Case, CaseEvent, EscalationRecord, OutboxMessage, SweepRun
+from routing.outbox import email_render
 from routing.selectors import overdue_cases
 from routing.services import case_close, case_record_first_contact
 from tests.conftest import require, uses_postgres
+from tests.factories import staff_user
 from tests.routing.factories_cases import make_case
 
 # Monday 1 June 2026 09:00 – an ordinary working week (6 June, national day, is a Saturday).
@@ -105,6 +107,52 @@ def test_level_two_notifies_the_county_coordinators_in_one_digest(offices):
     listed = list(overdue_cases(offices.coordinator, now=DEADLINE + timedelta(minutes=6)))
     assert listed[-1] == fresh_overdue
     assert {c.escalation_level for c in listed[:-1]} == {2}
+
+
+def test_recipients_with_the_same_cases_share_one_rendering_and_nobody_reads_anothers(
+    offices, monkeypatch
+):
+    second_handler = staff_user(
+        "almi2.skane@example.se", "handler", office=offices.skane_almi_office
+    )
+    staff_user("samordnare2.skane@example.se", "coordinator", county=offices.skane)
+    first = make_case(
+        office=offices.skane_almi_office, submitted_at=SUBMITTED, handler=offices.handler
+    )
+    second = make_case(
+        office=offices.skane_almi_office, submitted_at=SUBMITTED, handler=second_handler
+    )
+    renderings = []
+    monkeypatch.setattr(
+        escalation,
+        "email_render",
+        lambda *args, **kwargs: renderings.append(args) or email_render(*args, **kwargs),
+    )
+
+    sweep_at(REMINDER)
+    # Each handler hears about their own case, the office about both: three different e-mails.
+    reminders = dict(
+        OutboxMessage.objects.filter(kind="staff_digest").values_list("to", "body_text")
+    )
+    assert first.reference in reminders["almi.skane@example.se"]
+    assert second.reference not in reminders["almi.skane@example.se"]
+    assert second.reference in reminders["almi2.skane@example.se"]
+    assert first.reference not in reminders["almi2.skane@example.se"]
+    assert first.reference in reminders["skane@almi.example"]
+    assert second.reference in reminders["skane@almi.example"]
+    assert len(renderings) == 3
+
+    OutboxMessage.objects.all().delete()
+    renderings.clear()
+    sweep_at(DEADLINE)
+    # Skåne's two coordinators hear about the same cases: one rendering, the same e-mail.
+    mails = OutboxMessage.objects.filter(to__startswith="samordnare").order_by("to")
+    assert [m.to for m in mails] == ["samordnare.skane@example.se", "samordnare2.skane@example.se"]
+    assert len(renderings) == 1
+    assert {(m.subject, m.body_text, m.body_html) for m in mails} == {
+        (mails[0].subject, mails[0].body_text, mails[0].body_html)
+    }
+    assert first.reference in mails[0].body_text and second.reference in mails[0].body_text
 
 
 def test_level_three_is_recorded_and_national_staff_get_one_daily_digest(offices):
