@@ -8,8 +8,11 @@ Needs PostgreSQL (a separate database: the script migrates it and seeds it with 
 
 For each table size (cumulative: 10k, then 90k more, …) and each number of due cases N
 (N per level, so 3N escalations in the sweep), the due cases are re-seeded and one sweep runs
-under CaptureQueriesContext; median of --repeat runs. The broker is Kombu's in-memory transport
-so dispatching the digests costs what a broker call costs without needing a worker.
+under CaptureQueriesContext; median of --repeat runs. The CPU column is this process's CPU time
+(Python: reading, rendering, building the writes; PostgreSQL's own work is not in it), the last
+column the 1-minute load average when the sweeps of that row had run (the machine is shared).
+The broker is Kombu's in-memory transport so dispatching the digests costs what a broker call
+costs without needing a worker.
 """
 
 from __future__ import annotations
@@ -57,8 +60,11 @@ def main() -> None:
         call_command("seed_volume", "--reset", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     print(f"# {platform.python_version()}, {connection.pg_version}, {platform.machine()}")
-    print("| cases | due per level | escalations | sweep wall time | SQL queries |")
-    print("|---:|---:|---:|---:|---:|")
+    print(
+        "| cases | due per level | escalations | sweep wall time | CPU (Python) | SQL queries "
+        "| load |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for size in [int(s) for s in args.sizes.split(",")]:
         have = (
             Case.objects.filter(reference__startswith=PREFIX)
@@ -70,18 +76,23 @@ def main() -> None:
             call_command("seed_volume", "--cases", str(size - have), stdout=open(os.devnull, "w"))  # noqa: SIM115
             print(f"<!-- seeded {size - have} cases in {time.perf_counter() - started:.0f} s -->")
         for due in [0] + [int(d) for d in args.due.split(",")]:
-            times, queries, escalations = [], [], 0
+            times, cpu_times, queries, escalations = [], [], [], 0
             for _ in range(args.repeat):
                 call_command("seed_volume", "--due", str(due), stdout=open(os.devnull, "w"))  # noqa: SIM115
                 with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     run = escalation_sweep()
                     times.append(time.perf_counter() - started)
+                    cpu_times.append(time.process_time() - cpu_started)
                 queries.append(len(captured))
                 escalations = run.reminders + run.overdue + run.national
             print(
                 f"| {size:,} | {due:,} | {escalations:,} | "
-                f"{statistics.median(times) * 1000:.1f} ms | {statistics.median(queries):.0f} |"
+                f"{statistics.median(times) * 1000:.1f} ms | "
+                f"{statistics.median(cpu_times) * 1000:.1f} ms | "
+                f"{statistics.median(queries):.0f} | "
+                f"{os.getloadavg()[0]:.2f} |",
+                flush=True,
             )
     from django.db import transaction
     from django.utils import timezone
