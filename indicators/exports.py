@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import CharField, DateTimeField, OuterRef, Subquery
@@ -193,12 +194,9 @@ def panel_rows(cases, participants) -> Iterator[list]:
 
     Values are words in the active language (county names, "Ja"/"Nej", outcome labels); dates ISO.
     """
-    cache: dict[str, str] = {}
-
-    def company(org: str) -> str:
-        if org not in cache:
-            cache[org] = pseudonym(org)
-        return cache[org]
+    # Companies recur (several cases, activities), so hashes are cached; bounded, because at 1M
+    # cases an unbounded cache held every distinct company (~110 MB of the export's memory).
+    company = lru_cache(maxsize=2**16)(pseudonym)
 
     county_names = dict(County.objects.values_list("code", "name"))
     yes, no = _("Ja"), _("Nej")
