@@ -10,7 +10,7 @@ first (what the beat task does) and, for the "no snapshot" row, deleting them be
 Like the peer's ``views_bench.py``: the Django test client with ``force_login``, each page
 requested twice in its own process (the first request loads templates and catalogues), and
 ``resource.getrusage`` peak RSS of that process, which includes Django's own baseline (printed
-as "before the request"). Streaming responses (the CSV exports) are read to the end.
+as "before the request"). Streaming responses (the CSV exports) are read to the end, chunk by chunk.
 """
 
 from __future__ import annotations
@@ -107,10 +107,13 @@ def measure_page(name: str) -> None:
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
+            # A server sends a stream chunk by chunk: count it, do not hold it.
+            if response.streaming:
+                size = sum(len(chunk) for chunk in response.streaming_content)
+            else:
+                size = len(response.content)
             times.append(time.perf_counter() - started)
         assert response.status_code == 200, (url, response.status_code)
-        size = len(body)
     print(
         f"| {name} | `{url}` | {times[0]:.2f} s | {times[1]:.2f} s | {len(captured)} | "
         f"{size / 1024:,.0f} kB | {baseline:.0f} MiB | **{_peak_mib():.0f} MiB** |",
