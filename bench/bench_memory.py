@@ -9,8 +9,9 @@ first (what the beat task does) and, for the "no snapshot" row, deleting them be
 
 Like the peer's ``views_bench.py``: the Django test client with ``force_login``, each page
 requested twice in its own process (the first request loads templates and catalogues), and
-``resource.getrusage`` peak RSS of that process, which includes Django's own baseline (printed
-as "before the request"). Streaming responses (the CSV exports) are read to the end, chunk by chunk.
+that process's peak RSS (``VmHWM``; see ``_peak_mib``), which includes Django's own baseline
+(printed as "before the request"). Streaming responses (the CSV exports) are read to the end,
+chunk by chunk.
 """
 
 from __future__ import annotations
@@ -73,6 +74,13 @@ def _user(who: str):
 
 
 def _peak_mib() -> float:
+    """This process's peak RSS since its exec (VmHWM). ``getrusage``'s ru_maxrss would also carry
+    the parent's peak across the spawn (Linux keeps it in the signal struct through vfork/exec),
+    so every page would show at least what the parent's snapshot refresh reached."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
