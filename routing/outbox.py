@@ -19,7 +19,8 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from routing.clock import staff_notification_time
@@ -81,12 +82,19 @@ def clean_address(address: str) -> str:
     return address
 
 
+def _render_plain(template_name: str, context: dict[str, Any]) -> str:
+    """A text template rendered without HTML escaping: a plain-text mail is not HTML, and
+    "Svensson & Söner" must not arrive as "Svensson &amp; Söner"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def email_render(template_base: str, context: dict[str, Any], *, language: str) -> RenderedEmail:
-    """Render ``<base>_subject.txt``, ``<base>.txt`` and ``<base>.html`` in ``language``."""
+    """Render ``<base>_subject.txt``, ``<base>.txt`` (both as plain text) and ``<base>.html``
+    (escaped) in ``language``."""
     with translation.override(language):
         return RenderedEmail(
-            subject=clean_subject(render_to_string(f"{template_base}_subject.txt", context)),
-            body_text=render_to_string(f"{template_base}.txt", context),
+            subject=clean_subject(_render_plain(f"{template_base}_subject.txt", context)),
+            body_text=_render_plain(f"{template_base}.txt", context),
             body_html=render_to_string(f"{template_base}.html", context),
         )
 

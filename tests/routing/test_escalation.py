@@ -309,3 +309,17 @@ def test_sweep_events_are_in_the_case_history(offices):
     assert list(
         CaseEvent.objects.filter(case=case, kind="escalated").values_list("to_value", flat=True)
     ) == ["1", "2"]
+
+
+def test_a_digest_in_plain_text_is_not_html_escaped(offices):
+    make_case(
+        office=offices.skane_almi_office,
+        submitted_at=SUBMITTED,
+        handler=offices.handler,
+        company_name='Svensson & Söner "Glas" AB',
+    )
+    sweep_at(REMINDER)
+    digest = OutboxMessage.objects.get(kind="staff_digest", to="almi.skane@example.se")
+    assert 'Svensson & Söner "Glas" AB' in digest.body_text
+    assert "&amp;" not in digest.body_text and "&quot;" not in digest.body_text
+    assert "Svensson &amp; Söner &quot;Glas&quot; AB" in digest.body_html
