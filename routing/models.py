@@ -216,6 +216,9 @@ class Case(models.Model):
                 name="case_indicator_cover",
             ),
             models.Index(fields=["office", "status"], name="case_office_status"),
+            # The county list's actor and office choices: does this county have a case of it?
+            models.Index(fields=["county", "assigned_actor"], name="case_county_actor"),
+            models.Index(fields=["county", "office"], name="case_county_office"),
             # The handler choice counts each candidate's open cases: with only open cases in
             # the index (about 1 % of history) that count does not grow with closed cases.
             models.Index(
