@@ -205,7 +205,7 @@ def compute_by_county_month(
 ) -> dict[str, dict[str, dict[date, Any]]]:
     """``{county: {key: {month: value}}}``: ``compute_by_month`` of every county at once."""
     grouped = _evaluate(indicators, Period(period_start, period_end), "county_month")
-    return _split_by_county(indicators, grouped)
+    return split_by_county(indicators, grouped)
 
 
 def compute_by_county_actor(
@@ -213,10 +213,11 @@ def compute_by_county_actor(
 ) -> dict[str, dict[str, dict[Any, Any]]]:
     """``{county: {key: {actor: value}}}``: ``compute_by_actor`` of every county at once."""
     grouped = _evaluate(indicators, Period(period_start, period_end), "county_actor")
-    return _split_by_county(indicators, grouped)
+    return split_by_county(indicators, grouped)
 
 
-def _split_by_county(indicators, grouped: dict[str, dict]) -> dict[str, dict[str, dict]]:
+def split_by_county(indicators, grouped: dict[str, dict]) -> dict[str, dict[str, dict]]:
+    """``{indicator: {(county, key): value}}`` -> ``{county: {indicator: {key: value}}}``."""
     result: dict[str, dict[str, dict]] = {}
     for ind in indicators:
         for (county, key), value in grouped[ind.key].items():

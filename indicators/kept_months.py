@@ -67,6 +67,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from indicators.definitions import INDICATORS
+from indicators.evaluation import split_by_county
 from indicators.measures import Measure, UnionMeasure
 from indicators.models import Activity, KeptMonth
 from indicators.sql import Median, org_key, reporting_queries
@@ -390,18 +391,10 @@ class PeriodParts:
         return self._evaluate(indicators, "actor_type")
 
     def compute_by_county_month(self, indicators) -> dict[str, dict[str, dict[date, Any]]]:
-        return _split_by_county(indicators, self._evaluate(indicators, "county_month"))
+        return split_by_county(indicators, self._evaluate(indicators, "county_month"))
 
     def compute_by_county_actor(self, indicators) -> dict[str, dict[str, dict[Any, Any]]]:
-        return _split_by_county(indicators, self._evaluate(indicators, "county_actor"))
-
-
-def _split_by_county(indicators, grouped: dict[str, dict]) -> dict[str, dict[str, dict]]:
-    result: dict[str, dict[str, dict]] = {}
-    for ind in indicators:
-        for (county, key), value in grouped[ind.key].items():
-            result.setdefault(county, {i.key: {} for i in indicators})[ind.key][key] = value
-    return result
+        return split_by_county(indicators, self._evaluate(indicators, "county_actor"))
 
 
 # --------------------------------------------------------------------------- a period
