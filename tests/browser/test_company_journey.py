@@ -44,6 +44,7 @@ class Language:
     closed: str
     status_closed: str
     who_now: str
+    closed_heading: str
     deadline_promise: str
 
 
@@ -77,6 +78,7 @@ SWEDISH = Language(
     closed="Ärendet avslutades. Frågan är besvarad.",
     status_closed="Avslutad",
     who_now="Vem har frågan nu?",
+    closed_heading="Frågan är avslutad",
     deadline_promise="kontaktad senast",
 )
 ENGLISH = Language(
@@ -110,6 +112,7 @@ ENGLISH = Language(
     closed="The case was closed. Your question has been answered.",
     status_closed="Closed",
     who_now="Who has your question now?",
+    closed_heading="Your question is closed",
     deadline_promise="contacted by",
 )
 
@@ -245,6 +248,8 @@ def test_company_journey(
     assert_accessible(page, f"receipt ({language.code})")
     assert_reflows(page, "the receipt")
     status_url = page.locator("main a[href*='/fraga/status/']").first.get_attribute("href")
+    page.goto(status_url)
+    assert language.who_now in page.get_by_role("heading", level=2).all_inner_texts()
 
     # The handler contacts the company, writes to it, refers; the new office closes.
     now = timezone.now()
@@ -265,7 +270,8 @@ def test_company_journey(
     status = page.locator("main").inner_text()
     assert_plain_language(status, language, data, "the status page")
     assert language.status_closed in status
-    assert language.who_now in status
+    # A closed case is not "with" anyone: the heading says it is closed, the text whom to ask.
+    assert language.closed_heading in status and language.who_now not in status
     assert region_phone in status and region_email in status
     assert language.deadline_promise not in status, "a closed case promises no contact"
     history = page.get_by_role("table").inner_text()
