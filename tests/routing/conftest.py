@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+import time_machine
+
+from routing.clock import STOCKHOLM
+
+#: 10:00 on Wednesday 3 June 2026, an ordinary working week (6 June, the national day, is a
+#: Saturday): the case-handling tests' "now".
+WEDNESDAY = datetime(2026, 6, 3, 10, 0, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+def frozen():
+    """The clock stands at ``WEDNESDAY``; ``frozen.shift(...)`` moves it."""
+    with time_machine.travel(WEDNESDAY, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

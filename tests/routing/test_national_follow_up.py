@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from routing.clock import STOCKHOLM
 from routing.models import Case, OutboxMessage
 from routing.services import case_refer
+from tests.routing.conftest import WEDNESDAY
 from tests.routing.factories_cases import make_case
 
-NOW = datetime(2026, 6, 3, 10, 0, tzinfo=STOCKHOLM)  # Wednesday
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+NOW = WEDNESDAY
+pytestmark = pytest.mark.usefixtures("frozen")  # tests/routing/conftest.py
 
 
 @pytest.fixture

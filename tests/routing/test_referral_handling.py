@@ -19,16 +19,9 @@ from routing.clock import STOCKHOLM
 from routing.deadlines import case_is_overdue
 from routing.intake import QuestionData, case_create
 from routing.models import Case, OutboxMessage
+from tests.routing.conftest import WEDNESDAY
 from tests.routing.factories_cases import make_case
 from tests.routing.intake_support import _fresh_cache, catalogue  # noqa: F401 - fixtures
-
-WEDNESDAY = datetime(2026, 6, 3, 10, 0, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(WEDNESDAY, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -6,25 +6,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 
 from routing import services
 from routing.access import case_actions_for
 from routing.clock import STOCKHOLM
 from routing.models import Case, OutboxMessage
 from routing.services import ALLOWED_TRANSITIONS, CaseActionError, CaseTransitionError
+from tests.routing.conftest import WEDNESDAY
 from tests.routing.factories_cases import make_case
 
 S = Case.Status
-# Wed 3 June 2026 10:00, an ordinary working day.
 MONDAY = datetime(2026, 6, 1, 10, 0, tzinfo=STOCKHOLM)
-WEDNESDAY = datetime(2026, 6, 3, 10, 0, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(WEDNESDAY, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
