@@ -1,4 +1,4 @@
-"""factory_boy factories for the reference models and staff."""
+"""factory_boy factories for the reference models and staff, and a question for intake."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ import factory
 from django.contrib.auth import get_user_model
 
 from regions.catalogue import catalogue_changed
-from regions.models import Actor, ActorType, County, ExportCentre, Office, Service, StaffProfile
+from regions.models import (
+    Actor,
+    ActorType,
+    County,
+    ExportCentre,
+    Municipality,
+    Office,
+    Service,
+    StaffProfile,
+)
+from routing.intake import QuestionData
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -85,3 +95,17 @@ def export_centre(county: County, front_door: Actor) -> ExportCentre:
         name=f"Regionalt exportcentrum {county.short_name}",
         front_door_actor=front_door,
     )
+
+
+def question_data(*, municipality: str = "1280", **overrides) -> QuestionData:
+    """A question as the form and the API hand it to intake (``case_create``): Karin of Exempel
+    Maskin AB in Malmö (Skåne) needs a loan, unless ``overrides`` say otherwise."""
+    fields = {
+        "company_name": "Exempel Maskin AB",
+        "org_number": "5560360793",
+        "contact_name": "Karin Exempel",
+        "email": "karin@exempel.se",
+        "municipality": Municipality.objects.get(code=municipality),
+        "question": "Vi behöver ett lån för att finansiera en order till Tyskland.",
+    }
+    return QuestionData(**{**fields, **overrides})

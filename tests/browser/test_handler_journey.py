@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from regions.models import Municipality
-from routing.intake import QuestionData, case_create
+from routing.intake import case_create
 from routing.models import OutboxMessage
 from tests.browser.conftest import assert_accessible
 from tests.conftest import ensure_reference_data
+from tests.factories import question_data
 
 pytestmark = pytest.mark.browser
 
@@ -54,19 +54,7 @@ def switch_user(page, login, email: str) -> None:
 def test_handler_and_receiving_handler_journeys(page, login, people):
     people.skane_region_office.email = "naringsliv@region.example.se"  # the referral goes here
     people.skane_region_office.save(update_fields=["email"])
-    case = case_create(
-        data=QuestionData(
-            company_name="Exempel Maskin AB",
-            org_number="5560360793",
-            contact_name="Karin Exempel",
-            email="karin@exempel.se",
-            municipality=Municipality.objects.get(code="1280"),
-            question="Vi behöver ett lån för att finansiera en order till Tyskland.",
-            topic=None,
-            target_countries=["DE"],
-            language="sv",
-        )
-    )
+    case = case_create(data=question_data(target_countries=["DE"]))
     assert case.office == people.skane_almi_office
 
     # The handler: the notification's link opens the case.

@@ -16,12 +16,12 @@ from indicators import definitions as d
 from indicators.evaluation import compute_all, compute_by_county, compute_by_month
 from indicators.exports import indicator_headers, indicators_csv
 from indicators.values import Period
-from regions.models import Municipality
 from routing.clock import STOCKHOLM
 from routing.intake import QuestionData, case_create
 from routing.models import Case
 from routing.registration import case_register
 from routing.services import case_record_first_contact
+from tests.factories import question_data
 from tests.indicators.evaluate import value
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
@@ -33,12 +33,12 @@ def at(day: int, hour: int = 10) -> datetime:
 
 
 def question(org_number: str, code: str = "1280") -> QuestionData:
-    return QuestionData(
+    return question_data(
         company_name=f"Företag {org_number}",
         org_number=org_number,
         contact_name="Kim Kontakt",
         email=f"{org_number}@foretag.example",
-        municipality=Municipality.objects.get(code=code),
+        municipality=code,
         question="Vi vill börja exportera till Norge och behöver råd om tull.",
     )
 

@@ -30,7 +30,6 @@ from indicators.services import (
 from indicators.snapshots import compute_payload
 from indicators.values import Period
 from privacy.services import cases_anonymise, participants_anonymise
-from regions.models import Municipality
 from routing.clock import STOCKHOLM
 from routing.escalation import escalation_sweep
 from routing.intake import QuestionData, case_create
@@ -38,6 +37,7 @@ from routing.models import Case, EscalationRecord
 from routing.registration import case_register
 from routing.services import case_close, case_record_first_contact, case_refer, case_reopen
 from tests.conftest import require, uses_postgres
+from tests.factories import question_data
 
 PERIOD = Period(date(2025, 10, 1), date(2026, 4, 15))
 FIRST_REFRESH = datetime(2026, 4, 15, 12, tzinfo=STOCKHOLM)
@@ -54,12 +54,12 @@ def travel(moment: datetime):
 
 
 def question(org_number: str, municipality: str) -> QuestionData:
-    return QuestionData(
+    return question_data(
         company_name=f"Företag {org_number}",
         org_number=org_number,
         contact_name="Kim Kontakt",
         email=f"{org_number}@foretag.example",
-        municipality=Municipality.objects.get(code=municipality),
+        municipality=municipality,
         question="Vi vill börja exportera till Norge och behöver råd om tull.",
     )
 

@@ -12,10 +12,10 @@ from indicators.models import ActivityParticipant
 from indicators.services import activity_add_participants
 from privacy.models import ErasureRecord
 from privacy.policy import NOT_PERSONAL_FIELDS, PERSONAL_FIELDS
-from regions.models import Municipality
-from routing.intake import QuestionData, case_create
+from routing.intake import case_create
 from routing.models import Case, CaseEvent, OutboxMessage
 from routing.services import case_add_note
+from tests.factories import question_data
 from tests.people import People
 
 EMAIL = "karin@exempel.se"
@@ -24,14 +24,8 @@ ORG = "5560360793"
 
 def _file(people: People, *, email=EMAIL, org=ORG, municipality="1280") -> Case:
     return case_create(
-        data=QuestionData(
-            company_name="Exempel Maskin AB",
-            org_number=org,
-            contact_name="Karin Exempel",
-            email=email,
-            phone="040-12 34 56",
-            municipality=Municipality.objects.get(code=municipality),
-            question="Vi behöver ett lån för att finansiera en order till Tyskland.",
+        data=question_data(
+            org_number=org, email=email, phone="040-12 34 56", municipality=municipality
         )
     )
 

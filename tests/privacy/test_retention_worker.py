@@ -8,11 +8,11 @@ import pytest
 import time_machine
 
 from privacy.models import ErasureRecord
-from regions.models import Municipality
-from routing.intake import QuestionData, case_create
+from routing.intake import case_create
 from routing.models import Case
 from routing.services import case_close
 from tests.conftest import wait_for
+from tests.factories import question_data
 
 pytestmark = [pytest.mark.worker]
 
@@ -23,12 +23,8 @@ def test_beat_runs_the_retention_and_a_case_past_its_period_is_anonymised(
     # Filed and closed four years ago, through intake and the handling service.
     with time_machine.travel(datetime(2022, 9, 6, 10, tzinfo=UTC), tick=False):
         case = case_create(
-            data=QuestionData(
+            data=question_data(
                 company_name="Gammal Fråga AB",
-                org_number="5560360793",
-                contact_name="Karin Exempel",
-                email="karin@exempel.se",
-                municipality=Municipality.objects.get(code="1280"),
                 question="Vi behöver ett lån för en order till Norge.",
             )
         )

@@ -12,13 +12,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from regions.models import Municipality
 from routing import selectors, services
 from routing.access import case_actions_for
 from routing.clock import STOCKHOLM
 from routing.deadlines import case_is_overdue
-from routing.intake import QuestionData, case_create
+from routing.intake import case_create
 from routing.models import Case, OutboxMessage
+from tests.factories import question_data
 from tests.routing.conftest import WEDNESDAY
 from tests.routing.factories_cases import make_case
 from tests.routing.intake_support import _fresh_cache, catalogue  # noqa: F401 - fixtures
@@ -162,16 +162,7 @@ def test_a_new_case_notifies_its_handler_held_to_the_working_morning(client, peo
     saturday = datetime(2026, 6, 6, 12, 0, tzinfo=STOCKHOLM)
     with time_machine.travel(saturday, tick=False):
         case = case_create(
-            data=QuestionData(
-                company_name="Exempel Maskin AB",
-                org_number="5560360793",
-                contact_name="Karin Exempel",
-                email="karin@exempel.se",
-                municipality=Municipality.objects.get(code="1280"),
-                question="Vi behöver ett lån för att finansiera en order.",
-                topic=None,
-                language="sv",
-            )
+            data=question_data(question="Vi behöver ett lån för att finansiera en order.")
         )
     mail = OutboxMessage.objects.get(case=case, kind="staff_new_case")
     assert mail.to == case.handler.email
