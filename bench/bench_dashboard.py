@@ -30,15 +30,15 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.volume import ensure_volume  # noqa: E402
 from indicators.models import ActivityParticipant, IndicatorSnapshot  # noqa: E402
 from indicators.selectors import period_for_preset  # noqa: E402
 from indicators.snapshots import snapshot_refresh, snapshots_refresh_presets  # noqa: E402
-from regions.models import ExportCentre, StaffProfile  # noqa: E402
+from regions.models import StaffProfile  # noqa: E402
 from routing.models import Case  # noqa: E402
 
 URLS = {
@@ -57,19 +57,7 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=1, help="seed_volume --years")
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    if ExportCentre.objects.count() < 21:
-        call_command("load_demo_data", quiet_logins=True, verbosity=0)
-    have = Case.objects.count()
-    if have < args.cases:
-        started = time.perf_counter()
-        call_command("seed_volume", cases=args.cases - have, years=args.years)
-        print(f"seeded {args.cases - have} cases in {time.perf_counter() - started:.0f} s")
-    have = ActivityParticipant.objects.count()
-    if have < args.participations:
-        started = time.perf_counter()
-        call_command("seed_activities", participations=args.participations - have)
-        print(f"seeded participations in {time.perf_counter() - started:.0f} s")
+    ensure_volume(cases=args.cases, participations=args.participations, years=args.years)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE") if connection.vendor == "postgresql" else None
 

@@ -33,10 +33,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.volume import ensure_volume  # noqa: E402
 from indicators.models import ActivityParticipant, IndicatorSnapshot, KeptMonth  # noqa: E402
 from indicators.selectors import period_for_preset  # noqa: E402
 from indicators.snapshots import (  # noqa: E402
@@ -44,7 +44,6 @@ from indicators.snapshots import (  # noqa: E402
     snapshot_refresh,
     snapshots_refresh_presets,
 )
-from regions.models import ExportCentre  # noqa: E402
 from routing.models import Case  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -68,19 +67,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    if ExportCentre.objects.count() < 21:
-        call_command("load_demo_data", quiet_logins=True, verbosity=0)
-    have = Case.objects.count()
-    if have < args.cases:
-        started = time.perf_counter()
-        call_command("seed_volume", cases=args.cases - have, years=args.years, open_share=0.01)
-        print(f"seeded {args.cases - have} cases in {time.perf_counter() - started:.0f} s")
-        # The seeder writes history directly, past the services that mark changed months.
-        KeptMonth.objects.all().delete()
-    have = ActivityParticipant.objects.count()
-    if have < args.participations:
-        call_command("seed_activities", participations=args.participations - have)
+    if ensure_volume(
+        cases=args.cases, participations=args.participations, years=args.years, open_share=0.01
+    ):
+        # The seeders write history directly, past the services that mark changed months.
         KeptMonth.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE") if connection.vendor == "postgresql" else None
