@@ -65,6 +65,18 @@ def login(page):
     return do_login
 
 
+def fill_question_form(page, question: str) -> None:
+    """Fill the public question form (Swedish labels) as Karin of Exempel Maskin AB, Malmö."""
+    page.get_by_label("Företagets namn").fill("Exempel Maskin AB")
+    page.get_by_label("Organisationsnummer").fill("556036-0793")
+    page.get_by_label("Postnummer").fill("211 20")
+    page.get_by_label("Kontaktperson").fill("Karin Exempel")
+    page.get_by_label("E-post").fill("karin@exempel.se")
+    page.get_by_label("Vad gäller frågan?").select_option("financing")
+    page.get_by_label("Din fråga").fill(question)
+    page.get_by_label("Jag godkänner").check()
+
+
 def assert_accessible(page, context: str = "") -> None:
     """axe-core (from axe-playwright-python's bundled script): no serious or critical issue."""
     from axe_playwright_python.sync_playwright import Axe

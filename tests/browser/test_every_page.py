@@ -47,7 +47,7 @@ from routing.company_view import case_status_token
 from routing.models import Case, RoutingRule
 from routing.rules import example_question_create, rule_create
 from routing.services import case_close
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, fill_question_form
 from tests.routing.intake_support import (  # noqa: F401 - fixtures
     _fresh_cache,
     catalogue,
@@ -240,14 +240,7 @@ def test_every_checked_page_has_an_address_or_a_way_there(site):
 
 def _file_a_question(page) -> None:
     page.goto("/fraga/")
-    page.get_by_label("Företagets namn").fill("Exempel Maskin AB")
-    page.get_by_label("Organisationsnummer").fill("556036-0793")
-    page.get_by_label("Postnummer").fill("211 20")
-    page.get_by_label("Kontaktperson").fill("Karin Exempel")
-    page.get_by_label("E-post").fill("karin@exempel.se")
-    page.get_by_label("Vad gäller frågan?").select_option("financing")
-    page.get_by_label("Din fråga").fill("Vi behöver ett lån för en order till Tyskland.")
-    page.get_by_label("Jag godkänner").check()
+    fill_question_form(page, "Vi behöver ett lån för en order till Tyskland.")
     page.get_by_role("button", name="Skicka frågan").click()
     page.wait_for_url(re.compile(r"/fraga/kvitto/"))
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from routing.models import Case
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, fill_question_form
 from tests.routing.intake_support import (  # noqa: F401 - fixtures
     _fresh_cache,
     catalogue,
@@ -21,21 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 QUESTION = "Vi behöver ett lån för att finansiera en större order till Tyskland."
 
 
-def _fill(page) -> None:
-    page.get_by_label("Företagets namn").fill("Exempel Maskin AB")
-    page.get_by_label("Organisationsnummer").fill("556036-0793")
-    page.get_by_label("Postnummer").fill("211 20")
-    page.get_by_label("Kontaktperson").fill("Karin Exempel")
-    page.get_by_label("E-post").fill("karin@exempel.se")
-    page.get_by_label("Vad gäller frågan?").select_option("financing")
-    page.get_by_label("Din fråga").fill(QUESTION)
-    page.get_by_label("Jag godkänner").check()
-
-
 def test_company_files_a_question_and_follows_it(page, people, catalogue):
     page.goto("/fraga/")
     assert_accessible(page, "empty question form")
-    _fill(page)
+    fill_question_form(page, QUESTION)
     # the live county preview (JS) names the county before sending
     page.wait_for_function(
         "document.getElementById('county-preview').textContent.includes('Skåne')"
@@ -61,7 +50,7 @@ def test_company_files_a_question_and_follows_it(page, people, catalogue):
 
 def test_errors_are_shown_at_the_fields_and_input_is_kept(page, people):
     page.goto("/fraga/")
-    _fill(page)
+    fill_question_form(page, QUESTION)
     page.get_by_label("Organisationsnummer").fill("556036-0794")
     page.get_by_label("Postnummer").fill("999 99")
     page.get_by_role("button", name="Skicka frågan").click()

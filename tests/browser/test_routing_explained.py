@@ -10,7 +10,7 @@ import re
 import pytest
 
 from routing.models import Case
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, fill_question_form
 from tests.routing.intake_support import (  # noqa: F401 - fixtures
     _fresh_cache,
     catalogue,
@@ -24,14 +24,7 @@ RAW_DATA = re.compile(r"[\[\]{}]|'sv':|\b[a-z]+_[a-z_]+\b")
 
 def _file_question(page) -> Case:
     page.goto("/fraga/")
-    page.get_by_label("Företagets namn").fill("Exempel Maskin AB")
-    page.get_by_label("Organisationsnummer").fill("556036-0793")
-    page.get_by_label("Postnummer").fill("211 20")
-    page.get_by_label("Kontaktperson").fill("Karin Exempel")
-    page.get_by_label("E-post").fill("karin@exempel.se")
-    page.get_by_label("Vad gäller frågan?").select_option("financing")
-    page.get_by_label("Din fråga").fill(QUESTION)
-    page.get_by_label("Jag godkänner").check()
+    fill_question_form(page, QUESTION)
     page.get_by_role("button", name="Skicka frågan").click()
     page.wait_for_url(re.compile(r"/fraga/kvitto/REC-\d{4}-\d{6}/"))
     return Case.objects.get()
