@@ -32,10 +32,10 @@ from routing.events import (
     case_events_add,
 )
 from routing.limits import receipt_allowed
-from routing.models import Case, CaseReferenceCounter
-from routing.outbox import outbox_enqueue_templated
+from routing.models import Case, CaseReferenceCounter, OutboxMessage
+from routing.outbox import outbox_build_templated, outbox_save
 from routing.rules import route_question
-from routing.staff_notifications import case_notify_new_assignment
+from routing.staff_notifications import new_case_notice
 
 
 @dataclass(frozen=True)
@@ -197,11 +197,11 @@ def case_create(
         _record_filing(case, assignment, received_at, registered_by=registered_by, now=now)
         if override is not None:
             _record_kept(case, routed, override, by=registered_by, now=now)
-        if send_receipt:
-            _enqueue_receipt(case, snapshot)
+        mail = _receipt(case, snapshot) if send_receipt else []
         if registered_by is None or case.handler_id != registered_by.pk:
             # Nobody needs telling about a question they registered and kept themselves.
-            case_notify_new_assignment(case=case)
+            mail += new_case_notice(case=case)
+        outbox_save(mail)
     return case
 
 
@@ -317,12 +317,13 @@ def _record_filing(
     case_events_add(events)
 
 
-def _enqueue_receipt(case: Case, snapshot: CatalogueSnapshot) -> None:
+def _receipt(case: Case, snapshot: CatalogueSnapshot) -> list[OutboxMessage]:
+    """The company's receipt, unsaved (``outbox_save`` writes it with the staff notice)."""
     if not receipt_allowed(case.email):
-        return  # saved and routed as usual; only the mail is held back (routing/limits.py)
+        return []  # saved and routed as usual; only the mail is held back (routing/limits.py)
     with translation.override(case.language):  # the context formats the deadline in it
         context = receipt_context(case, status_url=case_status_url(case), snapshot=snapshot)
-    outbox_enqueue_templated(
+    receipt = outbox_build_templated(
         template_base="routing/email/receipt",
         context=context,
         to=case.email,
@@ -330,3 +331,4 @@ def _enqueue_receipt(case: Case, snapshot: CatalogueSnapshot) -> None:
         kind="receipt",
         case=case,
     )
+    return [receipt]

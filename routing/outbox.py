@@ -99,7 +99,7 @@ def email_render(template_base: str, context: dict[str, Any], *, language: str) 
         )
 
 
-def outbox_write(
+def outbox_build(
     messages: Iterable[tuple[str, RenderedEmail]],
     *,
     language: str,
@@ -110,20 +110,19 @@ def outbox_write(
     staff: bool = False,
     reply_to: str = "",
 ) -> list[OutboxMessage]:
-    """Write ``(address, e-mail)`` rows in the caller's transaction; hand them to a worker once
-    committed. Every outbox row is written here, so every subject is clean.
+    """Unsaved outbox rows for ``(address, e-mail)`` pairs; ``outbox_save`` writes them. Every
+    outbox row is built here, so every subject and address is clean.
 
     ``staff=True`` holds the messages until working hours (``clock.staff_notification_time``).
-    If the broker is down the rows stay pending and the periodic re-send picks them up.
     ``reply_to`` (optional) becomes every row's Reply-To header.
-    Raises ``UnsafeHeader`` (before writing anything) for an unsafe subject or address.
+    Raises ``UnsafeHeader`` (before anything is written) for an unsafe subject or address.
     """
     now = now or timezone.now()
     reply_to = clean_address(reply_to) if reply_to else ""
     send_after = send_after or now
     if staff:
         send_after = staff_notification_time(send_after)
-    rows = [
+    return [
         OutboxMessage(
             to=clean_address(address),
             reply_to=reply_to,
@@ -138,13 +137,24 @@ def outbox_write(
         )
         for address, email in messages
     ]
+
+
+def outbox_save(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write built rows in the caller's transaction, in one INSERT; hand those due now to a
+    worker once committed. If the broker is down the rows stay pending and the periodic
+    re-send picks them up."""
     created = OutboxMessage.objects.bulk_create(rows) if rows else []
-    if send_after <= timezone.now():
-        outbox_dispatch_on_commit([message.pk for message in created if message.pk])
+    now = timezone.now()
+    outbox_dispatch_on_commit([m.pk for m in created if m.pk and m.send_after <= now])
     return created
 
 
-def outbox_enqueue_templated(
+def outbox_write(messages: Iterable[tuple[str, RenderedEmail]], **options) -> list[OutboxMessage]:
+    """Build (``outbox_build``, same options) and save (``outbox_save``) outbox rows."""
+    return outbox_save(outbox_build(messages, **options))
+
+
+def outbox_build_templated(
     *,
     template_base: str,
     context: dict[str, Any],
@@ -156,9 +166,9 @@ def outbox_enqueue_templated(
     staff: bool = False,
     reply_to: str = "",
 ) -> OutboxMessage:
-    """Render the e-mail ``template_base`` (see ``email_render``) in ``language`` and queue it."""
+    """The unsaved row of the e-mail ``template_base`` (see ``email_render``) in ``language``."""
     email = email_render(template_base, context, language=language)
-    [message] = outbox_write(
+    [message] = outbox_build(
         [(to, email)],
         language=language,
         kind=kind,
@@ -167,6 +177,12 @@ def outbox_enqueue_templated(
         staff=staff,
         reply_to=reply_to,
     )
+    return message
+
+
+def outbox_enqueue_templated(**options) -> OutboxMessage:
+    """Render the e-mail (``outbox_build_templated``, same options) and queue it."""
+    [message] = outbox_save([outbox_build_templated(**options)])
     return message
 
 

@@ -7,26 +7,27 @@ must not depend on the services (they link to the company's status page through 
 from __future__ import annotations
 
 from regions.links import absolute_reverse
-from routing.models import Case
-from routing.outbox import outbox_enqueue_templated
+from routing.models import Case, OutboxMessage
+from routing.outbox import outbox_build_templated
 
 
 def case_page_url(case: Case) -> str:
     return absolute_reverse("case-detail", case.reference)
 
 
-def case_notify_new_assignment(*, case: Case) -> None:
-    """Tell whoever got a new case: the handler it was assigned to, else the office's shared
-    address. Held to the next working morning like the staff digests (``outbox_write``'s
-    ``staff=True``); the link opens the case page after login. Call in the filing's transaction.
+def new_case_notice(*, case: Case) -> list[OutboxMessage]:
+    """The e-mail telling whoever got a new case (the handler it was assigned to, else the
+    office's shared address), unsaved: intake writes it with the receipt (``outbox_save``).
+    Held to the next working morning like the staff digests (``outbox_build``'s ``staff=True``);
+    the link opens the case page after login.
     """
     if case.in_triage or case.office_id is None:
-        return  # the county's triage queue: the coordinators' daily digest covers it
+        return []  # the county's triage queue: the coordinators' daily digest covers it
     handler_email = case.handler.email if case.handler_id else ""
     to = handler_email or case.office.email
     if not to:
-        return
-    outbox_enqueue_templated(
+        return []
+    notice = outbox_build_templated(
         template_base="routing/email/staff_new_case",
         context={
             "case": case,
@@ -39,3 +40,4 @@ def case_notify_new_assignment(*, case: Case) -> None:
         case=case,
         staff=True,
     )
+    return [notice]

@@ -4,9 +4,11 @@ The rules pages of coordinators and national staff are in ``routing.views_rules`
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,7 +25,32 @@ from routing.forms import QuestionForm
 from routing.intake import case_create
 from routing.limits import intake_rate_limited
 
-RECEIPTS_SESSION_KEY = "intake_receipts"
+# The receipt is shown to the browser that filed the question. Its references are kept in a
+# signed cookie, not a server-side session: a filing writes no session row, and nothing about
+# an anonymous visitor is stored beyond the case itself. The cookie ends with the browser.
+RECEIPTS_COOKIE = "kvitton"
+RECEIPTS_SALT = "routing.receipts"
+RECEIPTS_KEPT = 20
+
+
+def _filed_in_this_browser(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(
+        RECEIPTS_COOKIE, default="", salt=RECEIPTS_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return value.split(",") if value else []
+
+
+def _remember_receipt(request: HttpRequest, response: HttpResponse, reference: str) -> None:
+    references = [*_filed_in_this_browser(request)[-(RECEIPTS_KEPT - 1) :], reference]
+    response.set_signed_cookie(
+        RECEIPTS_COOKIE,
+        ",".join(references),
+        salt=RECEIPTS_SALT,
+        path=reverse("question-form"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -91,9 +118,9 @@ def question_form(request: HttpRequest) -> HttpResponse:
                 case = case_create(
                     data=form.question_data(), company_user=company_filing_as(scope, request.user)
                 )
-                receipts = request.session.get(RECEIPTS_SESSION_KEY, [])
-                request.session[RECEIPTS_SESSION_KEY] = [*receipts[-19:], case.reference]
-                return redirect("question-receipt", reference=case.reference)
+                response = redirect("question-receipt", reference=case.reference)
+                _remember_receipt(request, response, case.reference)
+                return response
     else:
         initial = {"language": (request.LANGUAGE_CODE or "sv")[:2], "topic": "unknown"}
         if scope.is_company:
@@ -126,7 +153,7 @@ def county_preview(request: HttpRequest) -> JsonResponse:
 @never_cache
 def question_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     """Shown right after filing, to the browser session that filed it (or its company user)."""
-    case = receipt_case(request.scope, request.session.get(RECEIPTS_SESSION_KEY, []), reference)
+    case = receipt_case(request.scope, _filed_in_this_browser(request), reference)
     context = receipt_context(case, status_url=case_status_url(case))
     return render(request, "routing/intake/receipt.html", context)
 

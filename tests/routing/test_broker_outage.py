@@ -22,8 +22,9 @@ def test_questions_are_filed_fast_while_the_broker_is_down(
         with django_capture_on_commit_callbacks() as after_commit:
             response = client.post("/fraga/", question_payload(email=f"f{n}@example.se"))
         assert response.status_code == 302
-        # The receipt's and the handler's notice's publishes, run once committed.
-        assert len(after_commit) == 2
+        # The receipt and the handler's notice are published by one callback once committed;
+        # it stops at the first refused publish (the re-send task delivers both later).
+        assert len(after_commit) == 1
         started = time.monotonic()
         for publish in after_commit:
             publish()
@@ -35,4 +36,4 @@ def test_questions_are_filed_fast_while_the_broker_is_down(
     # (with retries each publish took about 0.65 s; docs/reliability.md has the measurement).
     assert celery_app.conf.task_publish_retry is False
     assert celery_app.conf.broker_connection_timeout <= 1
-    print(f"{2 * QUESTIONS} publishes with the broker down took {publishing:.2f} s")
+    print(f"{QUESTIONS} publishing callbacks with the broker down took {publishing:.2f} s")

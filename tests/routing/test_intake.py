@@ -243,6 +243,23 @@ def test_receipt_is_only_for_the_session_that_filed(client, people, catalogue):
     assert stranger.get(reverse("question-receipt", args=[case.reference])).status_code == 404
 
 
+def test_the_receipt_cookie_cannot_be_forged_and_no_session_is_stored(client, people, catalogue):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    response = client.post(FORM_URL, question_payload())
+    case = Case.objects.get()
+    assert client.get(response["Location"]).status_code == 200
+    assert not Session.objects.exists()  # nothing kept about an anonymous visitor
+    cookie = response.cookies["kvitton"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and not cookie["max-age"]
+    forger = Client()
+    forger.cookies["kvitton"] = case.reference  # the reference alone, unsigned
+    assert forger.get(reverse("question-receipt", args=[case.reference])).status_code == 404
+    forger.cookies["kvitton"] = cookie.value.replace(case.reference, "REC-2026-999999")
+    assert forger.get(reverse("question-receipt", args=[case.reference])).status_code == 404
+
+
 def test_tampered_status_token_is_404(client, people):
     case = case_create(data=_data())
     path = case_status_path(case)
