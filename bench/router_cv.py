@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--extra", action="append", default=[])
     parser.add_argument("--misses", action="store_true", help="print the out-of-fold misses")
     parser.add_argument("--train", default="", help="a train.jsonl to use instead of the corpus'")
+    parser.add_argument("--dump", default="", help="write each out-of-fold outcome here (JSON)")
     args = parser.parse_args()
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -94,6 +95,7 @@ def main() -> None:
     coverage = {c: [0, 0, 0] for c in cuts}  # with needs, all listed, unrelated
     pairs: Counter[tuple[str, str]] = Counter()
     misses: list[tuple[str, str, str, float]] = []
+    outcomes: list[tuple[int, str, bool, bool]] = []  # shuffle, text, model right, combined right
     n = 0
     for shuffle in range(args.shuffles):
         folds = StratifiedKFold(args.folds, shuffle=True, random_state=shuffle)
@@ -119,6 +121,9 @@ def main() -> None:
                     extra_combined += chosen == expected
                     continue
                 n += 1
+                outcomes.append(
+                    (shuffle, row["text"], prediction.actor == expected, chosen == expected)
+                )
                 model_hits += prediction.actor == expected
                 combined_hits += chosen == expected
                 front_door += decision.fallback_to_front_door
@@ -161,6 +166,8 @@ def main() -> None:
             f"(per shuffle: {listed / per_shuffle:.0f}/{with_needs / per_shuffle:.0f}, "
             f"{unrelated / per_shuffle:.0f})"
         )
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(outcomes, ensure_ascii=False), encoding="utf-8")
     for text, expected, got, p in misses:
         print(f"MISS\t{expected}\t{got}\t{p:.2f}\t{text}")
 
