@@ -327,6 +327,7 @@ class RoutingDecision:
         if stored["advice"] is not None:
             # Only the alternatives used the topic scores; the contract (v3) stays as it was.
             del stored["advice"]["topic_scores"]
+            del stored["advice"]["runner_up_cut"]
         return stored
 
     @classmethod

@@ -27,10 +27,27 @@ class Replay:
     name: str
     # (expected actor, actor routed to, whether it got there as the front door's fallback)
     outcomes: list[tuple[str, str, bool]] = field(default_factory=list)
+    # Per outcome: the further actors labelled for the question (its other needs), if any.
+    also: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
+        """The headline: the question went to its (first) labelled actor."""
         return sum(e == g for e, g, _ in self.outcomes) / (len(self.outcomes) or 1)
+
+    @property
+    def several_labelled(self) -> int:
+        """Questions labelled with more than one actor (several needs)."""
+        return sum(bool(a) for a in self.also)
+
+    @property
+    def accuracy_or_labelled_alternative(self) -> float:
+        """A second, weaker figure, never the headline: the question went to its labelled
+        actor or to one of the further actors labelled for its other needs."""
+        hits = sum(
+            g == e or g in also for (e, g, _), also in zip(self.outcomes, self.also, strict=True)
+        )
+        return hits / (len(self.outcomes) or 1)
 
     @property
     def front_door_share(self) -> float:
@@ -55,6 +72,7 @@ def replay(name: str, examples: Sequence[Example], route: Route) -> Replay:
     result = Replay(name)
     for ex in examples:
         result.outcomes.append((ex.actor, *route(ex.text)))
+        result.also.append(ex.also)
     return result
 
 
@@ -214,6 +232,7 @@ def replay_cases(
     result = Replay(name)
     for facts, actor in cases:
         result.outcomes.append((actor, *route(facts)))
+        result.also.append(())
     return result
 
 
@@ -243,8 +262,14 @@ def report_lines(result: Replay) -> list[str]:
     lines = [
         f"== {result.name}: accuracy {result.accuracy:.3f}, "
         f"front door {result.front_door_share:.3f} (n={len(result.outcomes)})",
-        "per actor:",
     ]
+    if result.several_labelled:
+        lines.append(
+            f"   (not the headline) right actor or a labelled alternative: "
+            f"{result.accuracy_or_labelled_alternative:.3f} "
+            f"({result.several_labelled} questions labelled with several actors)"
+        )
+    lines.append("per actor:")
     for actor, (hits, total) in result.per_actor().items():
         lines.append(f"  {actor:<16} {hits / total:.3f} ({hits}/{total})")
     expected = sorted({e for e, _, _ in result.outcomes})

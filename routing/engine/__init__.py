@@ -83,8 +83,11 @@ Alternatives
     ranking or is the model's confident choice. Question topics = ``facts.topic`` (unless None or
     "unknown") plus the topics of every matching rule plus the topics the model predicts; a
     keyword-only rule contributes no topic, which is why the actors it ranks bring in their
-    services. Deduplicated by service id, in the order of ``services``. The
-    company must be told about EVERY actor offering similar services.
+    services. Also the model's runner-up: its most probable actor other than the chosen one,
+    when that probability is at least ``advice.runner_up_cut`` and the actor is not listed
+    otherwise, with its one service for the most likely topic (by ``advice.topic_scores``,
+    "unknown" excepted) it serves. Deduplicated by service id, in the order of ``services``.
+    The company must be told about EVERY actor offering similar services.
 """
 
 from routing.engine.decide import decide

@@ -185,12 +185,21 @@ def decide(
                 topics.update(_need_the_chosen_actor_serves(chosen, services, topics, advice))
         topics.discard(UNKNOWN_TOPIC)
         other_ranked.discard(chosen)
+        runner_up = (
+            _runner_up_service(chosen, services, advice, topics, other_ranked)
+            if advice is not None
+            else None
+        )
         seen: set[int] = set()
         picked: list[ServiceSpec] = []
         for service in services:
             if service.actor_code == chosen or service.service_id in seen:
                 continue
-            if service.actor_code in other_ranked or not service.topics.isdisjoint(topics):
+            if (
+                service.actor_code in other_ranked
+                or not service.topics.isdisjoint(topics)
+                or service.service_id == runner_up
+            ):
                 seen.add(service.service_id)
                 picked.append(service)
         alternatives = tuple(picked)
@@ -226,6 +235,36 @@ def _need_the_chosen_actor_serves(
             # "Vet ej" is the front door's own service (guidance): no need to pass on.
             return (topic,) if topic != UNKNOWN_TOPIC else ()
     return ()
+
+
+def _runner_up_service(
+    chosen: str,
+    services: Sequence[ServiceSpec],
+    advice: ModelAdvice,
+    topics: set[str],
+    other_ranked: set[str],
+) -> int | None:
+    """The service id of the model's runner-up: its most probable actor other than the chosen
+    one, when that probability is at least ``advice.runner_up_cut`` and the actor is not listed
+    already (ranked, or serving a need read). Its service for the question's most likely topic
+    it serves, never the front door's "vet ej" guidance. A near-miss of the model is often the
+    right actor for the question, so the company hears of it even when the question went
+    elsewhere (Business Sweden's customers and EEN's partners, Almi's advice and the region's
+    checks)."""
+    runner_up = next(((a, p) for a, p in advice.actors if a != chosen), None)
+    if runner_up is None or runner_up[1] < advice.runner_up_cut:
+        return None
+    actor = runner_up[0]
+    own = [s for s in services if s.actor_code == actor]
+    if actor in other_ranked or any(not s.topics.isdisjoint(topics) for s in own):
+        return None
+    for topic, _p in advice.topic_scores:
+        if topic == UNKNOWN_TOPIC:
+            continue
+        for service in own:
+            if topic in service.topics:
+                return service.service_id
+    return None
 
 
 def _rules_decide_clearly(

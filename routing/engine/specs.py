@@ -96,7 +96,9 @@ class ModelAdvice:
     question (the caller's cut, see ``routing.learning.store``); ``threshold``: the confidence
     at or above which the portal lets it decide; ``topic_scores``: every topic with its
     probability, best first, from which the alternatives take the need the chosen actor serves
-    when none it reads is one (not stored with the decision).
+    when none it reads is one (not stored with the decision); ``runner_up_cut``: the
+    probability at or above which the model's best actor other than the chosen one is listed
+    among the alternatives (the caller's cut, see ``routing.learning.store``; not stored).
     """
 
     actors: tuple[tuple[str, float], ...]
@@ -104,6 +106,7 @@ class ModelAdvice:
     threshold: float = 0.5
     model_version: int | None = None
     topic_scores: tuple[tuple[str, float], ...] = ()
+    runner_up_cut: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actors", tuple((a, float(p)) for a, p in self.actors))

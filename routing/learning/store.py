@@ -40,6 +40,15 @@ ROUTER_MODEL_VERSION_KEY = "routing:router-model-version"
 # at 0.3, 279 at 0.25, with 84, 99, 135, 178 actors told that serve none of the needs; below
 # 0.3 each question gained costs six actors nobody asked about.
 ADVICE_TOPIC_PROBABILITY = 0.3
+# The model's runner-up (its most probable actor other than the one the question went to) is
+# listed among the alternatives at or above this probability. Chosen like the topic cut, by
+# 5-fold cross-validation on the training corpus only (767 questions, two shuffles, 639
+# out-of-fold questions whose needs another actor serves; bench/router_cv.py): every such
+# actor listed for 544 without a runner-up, 549, 555, 561, 566, 566, 574 at 0.4, 0.3, 0.2,
+# 0.15, 0.1, 0.05, with 283, 288, 312, 344, 361, 398, 475 actors told that serve none of the
+# needs. Down to 0.15 each question gained costs three to four such actors; below it, nothing
+# is gained until 0.05, at ten each.
+ADVICE_RUNNER_UP_PROBABILITY = 0.15
 RECHECK_SECONDS = 5.0
 
 
@@ -157,6 +166,7 @@ def advice_from(prediction: RouterPrediction, *, threshold: float) -> ModelAdvic
         threshold=threshold,
         model_version=prediction.model_version,
         topic_scores=prediction.topics,
+        runner_up_cut=ADVICE_RUNNER_UP_PROBABILITY,
     )
 
 

@@ -47,6 +47,9 @@ class Example:
     actor: str
     topics: tuple[str, ...] = ()
     source: str = "corpus"
+    # Further actors the corpus labels for the question (its other needs): alternatives the
+    # company must be told about, never training labels; only the evaluation reads them.
+    also: tuple[str, ...] = ()
 
 
 @dataclass
@@ -72,7 +75,13 @@ def corpus_rows(part: str) -> list[dict[str, Any]]:
 
 def corpus_examples(part: str) -> list[Example]:
     return [
-        Example(text=r["text"], actor=r["actors"][0], topics=tuple(r["topics"]), source=part)
+        Example(
+            text=r["text"],
+            actor=r["actors"][0],
+            topics=tuple(r["topics"]),
+            source=part,
+            also=tuple(r["actors"][1:]),
+        )
         for r in corpus_rows(part)
     ]
 

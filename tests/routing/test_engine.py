@@ -638,13 +638,14 @@ def test_default_rule_set_customers_outside_eu(default_rules):
 # --- the learned router beside the rules ----------------------------------------------------
 
 
-def advice(*actors, topics=(), threshold=0.5, topic_scores=()):
+def advice(*actors, topics=(), threshold=0.5, topic_scores=(), runner_up_cut=1.0):
     return ModelAdvice(
         actors=actors,
         topics=topics,
         threshold=threshold,
         model_version=1,
         topic_scores=topic_scores,
+        runner_up_cut=runner_up_cut,
     )
 
 
@@ -749,3 +750,44 @@ def test_the_need_the_chosen_actor_serves_brings_its_alternatives_below_the_mode
     d = route([], "Vem ska jag prata med?", services=services,
               advice=advice(("region", 0.9), topic_scores=unclear))  # fmt: skip
     assert (d.chosen_actor, d.alternatives) == ("region", ())
+
+
+def test_the_models_runner_up_is_listed_with_its_service_for_the_likeliest_need_it_serves():
+    services = [
+        service(1, "een", {"eu_partners"}, "Partnersök"),
+        service(2, "business_sweden", {"market_analysis"}, "Marknadsanalys"),
+        service(3, "business_sweden", {"find_customers"}, "Kundsök"),
+        service(4, "region", {"unknown"}, "Vägledning"),
+        service(5, "region", {"business_development"}, "Check"),
+    ]
+    scores = (("eu_partners", 0.9), ("unknown", 0.2), ("market_analysis", 0.1),
+              ("find_customers", 0.05), ("business_development", 0.01))  # fmt: skip
+    text = "Vi söker en samarbetspartner i Polen"
+
+    def told(top, runner_up, cut=0.15, **kw):
+        d = route([], text, services=services, advice=advice(
+            top, runner_up, topics=("eu_partners",), topic_scores=scores, runner_up_cut=cut,
+        ), **kw)  # fmt: skip
+        return d.chosen_actor, [s.title for s in d.alternatives]
+
+    # The model decided for EEN; Business Sweden, its runner-up, is told of with one service:
+    # the one for the likeliest need it serves (market analysis before finding customers).
+    assert told(("een", 0.8), ("business_sweden", 0.2)) == ("een", ["Marknadsanalys"])
+    # Below the cut, or without a cut (stored advice), nobody is added.
+    assert told(("een", 0.8), ("business_sweden", 0.1)) == ("een", [])
+    assert told(("een", 0.8), ("business_sweden", 0.2), cut=1.0) == ("een", [])
+    # The front door as the runner-up: its service for a need, never its "vet ej" guidance.
+    assert told(("een", 0.8), ("region", 0.2)) == ("een", ["Check"])
+    # Fallen back to the front door: the model's unsure top choice is the runner-up (EEN is
+    # there for the need read).
+    assert told(("business_sweden", 0.45), ("een", 0.4)) == (
+        "region", ["Partnersök", "Marknadsanalys"],
+    )  # fmt: skip
+    # An actor listed already for a need it serves is not listed twice.
+    d = route([], text, services=services, advice=advice(
+        ("business_sweden", 0.7), ("een", 0.3), topics=("eu_partners",), topic_scores=scores,
+        runner_up_cut=0.15,
+    ))  # fmt: skip
+    assert [s.title for s in d.alternatives] == ["Partnersök"]
+    # A runner-up with no service in the county adds nothing.
+    assert told(("een", 0.8), ("ekn", 0.2)) == ("een", [])

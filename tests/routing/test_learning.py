@@ -259,3 +259,15 @@ def test_routing_eval_replays_the_heldout_corpus_three_ways(
     with pytest.raises(CommandError):
         call_command("routing_eval", "--county", "99")
     store._process_cache.clear()
+
+
+def test_routing_eval_second_figure_counts_a_labelled_alternative_the_headline_does_not():
+    from routing.learning.training import Example
+    from routing.router_evaluation import replay, report_lines
+
+    examples = [Example("a", "business_sweden", also=("een",)), Example("b", "almi")]
+    result = replay("combined", examples, lambda text: ("een" if text == "a" else "almi", False))
+    assert result.accuracy == 0.5 and result.accuracy_or_labelled_alternative == 1.0
+    lines = "\n".join(report_lines(result))
+    assert "accuracy 0.500" in lines
+    assert "(not the headline) right actor or a labelled alternative: 1.000 (1 questions" in lines

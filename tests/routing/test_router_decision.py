@@ -63,6 +63,28 @@ def test_a_weak_keyword_rule_gives_way_and_a_confident_model_is_said(people, cat
     assert any(a.actor_code == "almi" for a in decision.alternatives_told)
 
 
+def test_the_models_runner_up_is_told_to_the_company(people, catalogue, active_router,
+                                                      monkeypatch):  # fmt: skip
+    from routing.learning import store
+
+    # A partner in the EU to sell through: EEN's partner search, Business Sweden close behind.
+    question = "Vi letar efter en samarbetspartner i Polen för att sälja våra maskiner"
+    advice = store.model_advice(question)
+    runner_up, p = advice.actors[1]
+    assert (advice.actor, runner_up) == ("een", "business_sweden")
+    assert p >= store.ADVICE_RUNNER_UP_PROBABILITY
+    case = case_create(data=_data(question=question))
+    assert case.decision.chosen_actor == "een"
+    # Skåne's Business Sweden serves none of the needs read; as the runner-up it is told, with
+    # its one service.
+    told = [a for a in case.decision.alternatives_told if a.actor_code == "business_sweden"]
+    assert [[s.title for s in a.services] for a in told] == [["Marknadsanalys och val av marknad"]]
+
+    monkeypatch.setattr(store, "ADVICE_RUNNER_UP_PROBABILITY", 1.0)
+    case = case_create(data=_data(question=question, company_name="Andra AB"))
+    assert not any(a.actor_code == "business_sweden" for a in case.decision.alternatives_told)
+
+
 def test_below_the_threshold_the_front_door_triages(
     people, catalogue, active_router, django_capture_on_commit_callbacks
 ):
