@@ -6,10 +6,12 @@ keywords) and replays its held-back questions through the model alone, the engin
 decision (county 01, demo catalogue) and the alternatives. The held-out part is never read.
 
     .venv/bin/python bench/router_cv.py [--folds 5] [--shuffles 2] [--cuts 1,0.3,0.2,0.15,0.1]
-        [--extra routing/learning/corpus/handwritten_7.tsv] [--misses]
+        [--fallback-cuts 1,0.2,0.15] [--extra routing/learning/corpus/handwritten_7.tsv] [--misses]
 
 ``--cuts``: runner-up cuts whose alternatives coverage is reported (1 = no runner-up: a runner-up
-never reaches 1).
+never reaches 1), with the portal's fallback cut.
+``--fallback-cuts``: for the questions that fell back to the front door, the coverage when every
+actor of the model at or above the cut is listed (with the portal's runner-up cut).
 ``--extra``: a TSV of further questions (the corpus format) added to every fold's training and,
 where its questions fall in a fold's test part, to that fold's test as well (they are scored
 separately too); the hash split decides which are training questions, as corpus_build does.
@@ -28,12 +30,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+def count(decision, labelled: set[str], into: list[int]) -> None:
+    """Add one question's alternatives to ``into`` (with such an actor, all listed, unrelated):
+    ``labelled`` are the actors serving a labelled need (or labelled as further actors)."""
+    serving = labelled - {decision.chosen_actor}
+    listed = {s.actor_code for s in decision.alternatives} - {decision.chosen_actor}
+    into[2] += len(listed - serving)
+    if serving:
+        into[0] += 1
+        into[1] += serving <= listed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--shuffles", type=int, default=2)
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--cuts", default="1,0.4,0.3,0.25,0.2,0.15,0.1,0.05")
+    parser.add_argument(
+        "--fallback-cuts",
+        default="1,0.3,0.2,0.15,0.1,0.05",
+        help="cuts for the model's actors listed when the question falls back to the front door",
+    )
     parser.add_argument("--county", default="01")
     parser.add_argument("--extra", action="append", default=[])
     parser.add_argument("--misses", action="store_true", help="print the out-of-fold misses")
@@ -56,7 +74,7 @@ def main() -> None:
     from routing.engine import QuestionFacts
     from routing.learning.corpus_build import _row, is_heldout
     from routing.learning.model import RouterPredictor
-    from routing.learning.store import advice_from
+    from routing.learning.store import ADVICE_RUNNER_UP_PROBABILITY, advice_from
     from routing.learning.training import (
         Example,
         corpus_rows,
@@ -82,6 +100,8 @@ def main() -> None:
                 seen.add(row["text"].casefold())
                 extra.append(row)
     cuts = [float(c) for c in args.cuts.split(",")]
+    fallback_cuts = [float(c) for c in args.fallback_cuts.split(",")]
+    fallback_coverage = {c: [0, 0, 0] for c in fallback_cuts}  # as coverage, fallbacks only
     keywords = rule_keyword_examples()
     services = catalogue().services(args.county)
 
@@ -134,16 +154,17 @@ def main() -> None:
                             (row["text"], expected, prediction.actor, prediction.confidence)
                         )
                 needs = set(row["topics"])
+                labelled = {x.actor_code for x in services if not x.topics.isdisjoint(needs)}
+                labelled.update(row["actors"][1:])
                 for cut in cuts:
                     d = route_question(facts, advice=replace(advice, runner_up_cut=cut))
-                    serving = {s.actor_code for s in services if not s.topics.isdisjoint(needs)}
-                    serving.update(row["actors"][1:])
-                    serving.discard(d.chosen_actor)
-                    listed = {s.actor_code for s in d.alternatives} - {d.chosen_actor}
-                    coverage[cut][2] += len(listed - serving)
-                    if serving:
-                        coverage[cut][0] += 1
-                        coverage[cut][1] += serving <= listed
+                    count(d, labelled, coverage[cut])
+                if decision.fallback_to_front_door:
+                    for cut in fallback_cuts:
+                        given = replace(
+                            advice, runner_up_cut=ADVICE_RUNNER_UP_PROBABILITY, fallback_cut=cut
+                        )
+                        count(route_question(facts, advice=given), labelled, fallback_coverage[cut])
             print(f"shuffle {shuffle} fold {k}: done", file=sys.stderr, flush=True)
     print(
         f"training part: {len(rows)} questions (+{len(extra)} extra), {args.folds}-fold x "
@@ -165,6 +186,14 @@ def main() -> None:
             f"({listed / (with_needs or 1):.3f}); unrelated actors told {unrelated} "
             f"(per shuffle: {listed / per_shuffle:.0f}/{with_needs / per_shuffle:.0f}, "
             f"{unrelated / per_shuffle:.0f})"
+        )
+    for cut in fallback_cuts:
+        with_needs, listed, unrelated = fallback_coverage[cut]
+        name = "none" if cut == 1 else f"{cut:g}"
+        print(
+            f"fell back to the front door, model's actors at cut {name} (runner-up "
+            f"{ADVICE_RUNNER_UP_PROBABILITY:g}): every serving actor listed {listed}/{with_needs}; "
+            f"unrelated actors told {unrelated}"
         )
     if args.dump:
         Path(args.dump).write_text(json.dumps(outcomes, ensure_ascii=False), encoding="utf-8")

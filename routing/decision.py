@@ -328,6 +328,7 @@ class RoutingDecision:
             # Only the alternatives used the topic scores; the contract (v3) stays as it was.
             del stored["advice"]["topic_scores"]
             del stored["advice"]["runner_up_cut"]
+            del stored["advice"]["fallback_cut"]
         return stored
 
     @classmethod

@@ -86,7 +86,9 @@ Alternatives
     services. Also the model's runner-up: its most probable actor other than the chosen one,
     when that probability is at least ``advice.runner_up_cut`` and the actor is not listed
     otherwise, with its one service for the most likely topic (by ``advice.topic_scores``,
-    "unknown" excepted) it serves. Deduplicated by service id, in the order of ``services``.
+    "unknown" excepted) it serves. When the question fell back to the front door, likewise every
+    actor of the model at or above ``advice.fallback_cut``. Deduplicated by service id, in the
+    order of ``services``.
     The company must be told about EVERY actor offering similar services.
 """
 

@@ -185,10 +185,10 @@ def decide(
                 topics.update(_need_the_chosen_actor_serves(chosen, services, topics, advice))
         topics.discard(UNKNOWN_TOPIC)
         other_ranked.discard(chosen)
-        runner_up = (
-            _runner_up_service(chosen, services, advice, topics, other_ranked)
+        told = (
+            _model_actor_services(chosen, services, advice, topics, other_ranked, fallback)
             if advice is not None
-            else None
+            else ()
         )
         seen: set[int] = set()
         picked: list[ServiceSpec] = []
@@ -198,7 +198,7 @@ def decide(
             if (
                 service.actor_code in other_ranked
                 or not service.topics.isdisjoint(topics)
-                or service.service_id == runner_up
+                or service.service_id in told
             ):
                 seen.add(service.service_id)
                 picked.append(service)
@@ -237,34 +237,48 @@ def _need_the_chosen_actor_serves(
     return ()
 
 
-def _runner_up_service(
+def _model_actor_services(
     chosen: str,
     services: Sequence[ServiceSpec],
     advice: ModelAdvice,
     topics: set[str],
     other_ranked: set[str],
-) -> int | None:
-    """The service id of the model's runner-up: its most probable actor other than the chosen
-    one, when that probability is at least ``advice.runner_up_cut`` and the actor is not listed
-    already (ranked, or serving a need read). Its service for the question's most likely topic
-    it serves, never the front door's "vet ej" guidance. A near-miss of the model is often the
+    fallback: bool,
+) -> tuple[int, ...]:
+    """The service ids of the model's actors the company is told about besides the chosen one.
+
+    The runner-up: the model's most probable actor other than the chosen one, when that
+    probability is at least ``advice.runner_up_cut``. A near-miss of the model is often the
     right actor for the question, so the company hears of it even when the question went
     elsewhere (Business Sweden's customers and EEN's partners, Almi's advice and the region's
-    checks)."""
-    runner_up = next(((a, p) for a, p in advice.actors if a != chosen), None)
-    if runner_up is None or runner_up[1] < advice.runner_up_cut:
-        return None
-    actor = runner_up[0]
-    own = [s for s in services if s.actor_code == actor]
-    if actor in other_ranked or any(not s.topics.isdisjoint(topics) for s in own):
-        return None
-    for topic, _p in advice.topic_scores:
-        if topic == UNKNOWN_TOPIC:
+    checks). When the question fell back to the front door (the model below the threshold),
+    also every other actor at or above ``advice.fallback_cut``: the front door triages by hand,
+    and the company is told meanwhile which actors probably serve it.
+
+    Each actor not listed already (ranked, or serving a need read) with its service for the
+    question's most likely topic it serves, never the front door's "vet ej" guidance."""
+    wanted: list[str] = []
+    for rank, (actor, p) in enumerate(a for a in advice.actors if a[0] != chosen):
+        if (rank == 0 and p >= advice.runner_up_cut) or (fallback and p >= advice.fallback_cut):
+            wanted.append(actor)
+    picked: list[int] = []
+    for actor in wanted:
+        own = [s for s in services if s.actor_code == actor]
+        if actor in other_ranked or any(not s.topics.isdisjoint(topics) for s in own):
             continue
-        for service in own:
-            if topic in service.topics:
-                return service.service_id
-    return None
+        found = next(
+            (
+                service.service_id
+                for topic, _p in advice.topic_scores
+                if topic != UNKNOWN_TOPIC
+                for service in own
+                if topic in service.topics
+            ),
+            None,
+        )
+        if found is not None:
+            picked.append(found)
+    return tuple(picked)
 
 
 def _rules_decide_clearly(

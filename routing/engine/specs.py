@@ -98,7 +98,9 @@ class ModelAdvice:
     probability, best first, from which the alternatives take the need the chosen actor serves
     when none it reads is one (not stored with the decision); ``runner_up_cut``: the
     probability at or above which the model's best actor other than the chosen one is listed
-    among the alternatives (the caller's cut, see ``routing.learning.store``; not stored).
+    among the alternatives (the caller's cut, see ``routing.learning.store``; not stored);
+    ``fallback_cut``: when the question falls back to the front door, every actor of the
+    model at or above this probability is listed among the alternatives (not stored).
     """
 
     actors: tuple[tuple[str, float], ...]
@@ -107,6 +109,7 @@ class ModelAdvice:
     model_version: int | None = None
     topic_scores: tuple[tuple[str, float], ...] = ()
     runner_up_cut: float = 1.0
+    fallback_cut: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actors", tuple((a, float(p)) for a, p in self.actors))

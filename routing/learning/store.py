@@ -49,6 +49,13 @@ ADVICE_TOPIC_PROBABILITY = 0.3
 # needs. Down to 0.15 each question gained costs three to four such actors; below it, nothing
 # is gained until 0.05, at ten each.
 ADVICE_RUNNER_UP_PROBABILITY = 0.15
+# When the question falls back to the front door (the model below the threshold), every actor
+# of the model at or above this probability is listed too, with its service for the likeliest
+# need it serves. Chosen by the same cross-validation (865 training questions, two shuffles: 24
+# out-of-fold questions fell back with a need another actor serves): every such actor listed
+# for 16 with the runner-up alone, 17, 17, 20, 20, 20 at 0.3, 0.2, 0.15, 0.1, 0.05, with 25,
+# 29, 40, 51, 62, 78 actors told that serve none of the needs; below 0.15 nothing is gained.
+ADVICE_FALLBACK_PROBABILITY = 0.15
 RECHECK_SECONDS = 5.0
 
 
@@ -167,6 +174,7 @@ def advice_from(prediction: RouterPrediction, *, threshold: float) -> ModelAdvic
         model_version=prediction.model_version,
         topic_scores=prediction.topics,
         runner_up_cut=ADVICE_RUNNER_UP_PROBABILITY,
+        fallback_cut=ADVICE_FALLBACK_PROBABILITY,
     )
 
 

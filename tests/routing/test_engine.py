@@ -638,7 +638,8 @@ def test_default_rule_set_customers_outside_eu(default_rules):
 # --- the learned router beside the rules ----------------------------------------------------
 
 
-def advice(*actors, topics=(), threshold=0.5, topic_scores=(), runner_up_cut=1.0):
+def advice(*actors, topics=(), threshold=0.5, topic_scores=(), runner_up_cut=1.0,
+           fallback_cut=1.0):  # fmt: skip
     return ModelAdvice(
         actors=actors,
         topics=topics,
@@ -646,6 +647,7 @@ def advice(*actors, topics=(), threshold=0.5, topic_scores=(), runner_up_cut=1.0
         model_version=1,
         topic_scores=topic_scores,
         runner_up_cut=runner_up_cut,
+        fallback_cut=fallback_cut,
     )
 
 
@@ -791,3 +793,37 @@ def test_the_models_runner_up_is_listed_with_its_service_for_the_likeliest_need_
     assert [s.title for s in d.alternatives] == ["Partnersök"]
     # A runner-up with no service in the county adds nothing.
     assert told(("een", 0.8), ("ekn", 0.2)) == ("een", [])
+
+
+def test_fallen_back_to_the_front_door_every_actor_the_model_finds_likely_is_told():
+    services = [
+        service(1, "een", {"eu_partners"}, "Partnersök"),
+        service(2, "business_sweden", {"find_customers"}, "Kundsök"),
+        service(3, "almi", {"financing"}, "Lån"),
+        service(4, "ekn", {"payment_risk"}, "Garanti"),
+        service(5, "region", {"unknown"}, "Vägledning"),
+    ]
+    scores = (("unknown", 0.4), ("find_customers", 0.25), ("financing", 0.2),
+              ("eu_partners", 0.1), ("payment_risk", 0.05))  # fmt: skip
+    text = "Vi vill sälja i Tyskland och behöver hjälp"
+
+    def told(*actors, fallback_cut=0.15, threshold=0.5):
+        d = route([], text, services=services, advice=advice(
+            *actors, topics=("unknown",), topic_scores=scores, runner_up_cut=0.15,
+            fallback_cut=fallback_cut, threshold=threshold,
+        ))  # fmt: skip
+        return d.chosen_actor, d.fallback_to_front_door, [s.title for s in d.alternatives]
+
+    unsure = (("business_sweden", 0.4), ("een", 0.3), ("almi", 0.16), ("ekn", 0.1),
+              ("region", 0.04))  # fmt: skip
+    # The model below the threshold: the front door triages, and the company is told of every
+    # actor the model gives at least the cut, each with its service for the likeliest need.
+    assert told(*unsure) == ("region", True, ["Partnersök", "Kundsök", "Lån"])
+    # Without the fallback cut only the runner-up (the model's unsure first choice) is told.
+    assert told(*unsure, fallback_cut=1.0) == ("region", True, ["Kundsök"])
+    # Not when the model decided: then only its runner-up is added.
+    assert told(*unsure, threshold=0.3) == ("business_sweden", False, ["Partnersök"])
+    # The front door's own probability adds nothing (it is the chosen actor).
+    assert told(("region", 0.45), ("almi", 0.3), ("een", 0.2)) == (
+        "region", True, ["Partnersök", "Lån"],
+    )  # fmt: skip

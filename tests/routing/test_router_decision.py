@@ -96,6 +96,35 @@ def test_below_the_threshold_the_front_door_triages(
     assert case.decision.advice.actor == "business_sweden"  # still shown to staff
 
 
+def test_fallen_back_to_the_front_door_the_company_is_told_every_likely_actor(
+    people, catalogue, active_router, django_capture_on_commit_callbacks, monkeypatch
+):
+    from routing.learning import store
+
+    with django_capture_on_commit_callbacks(execute=True):
+        router_settings_update(user=people.national, model_threshold=1.0)
+    # Selling in Germany, through a partner or an own salesperson: Business Sweden's customers
+    # and EEN's partners are both plausible, neither sure enough to decide.
+    question = "Vi vill sälja i Tyskland men vet inte om vi behöver en partner eller egen säljare"
+    advice = store.model_advice(question)
+    in_county = {"almi", "business_sweden", "een"}  # the region is the front door itself
+    likely = [a for a, p in advice.actors
+              if a in in_county and p >= store.ADVICE_FALLBACK_PROBABILITY]  # fmt: skip
+    assert len(likely) >= 2 and not advice.confident
+    case = case_create(data=_data(question=question))
+    assert case.decision.fallback_to_front_door and case.assigned_actor.actor_type_id == "region"
+    told = {a.actor_code: [s.title for s in a.services] for a in case.decision.alternatives_told}
+    assert set(likely) <= set(told)
+    # Each with its one service for the likeliest need it serves (none was read above the cut).
+    assert all(len(told[a]) == 1 for a in likely[1:])
+
+    # Without the fallback cut only the model's unsure first choice (the runner-up) is told.
+    monkeypatch.setattr(store, "ADVICE_FALLBACK_PROBABILITY", 1.0)
+    case = case_create(data=_data(question=question, company_name="Andra AB"))
+    told = {a.actor_code for a in case.decision.alternatives_told}
+    assert likely[0] in told and not set(likely[1:]) & told
+
+
 def test_a_topic_the_company_chose_keeps_the_rules_decision(people, catalogue, active_router):
     case = case_create(data=_data(question=EU_PROJECT, topic=Topic.objects.get(code="financing")))
     assert case.decision.decided_by == "rules" and case.decision.chosen_actor == "almi"
