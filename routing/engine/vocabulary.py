@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENGINE_VERSION = "2"
+# Stored with every decision. 2: keywords match as the last part of a compound; 3: the model's
+# runner-up, and on a front-door fallback every actor it finds likely, are told as alternatives.
+ENGINE_VERSION = "3"
 
 NATIONAL = "national"
 UNKNOWN_TOPIC = "unknown"
