@@ -243,6 +243,16 @@ def test_receipt_is_only_for_the_session_that_filed(client, people, catalogue):
     assert stranger.get(reverse("question-receipt", args=[case.reference])).status_code == 404
 
 
+def test_every_cookie_a_company_gets_is_explained_on_the_privacy_page(client, people, catalogue):
+    client.get(FORM_URL)
+    client.post(reverse("set_language"), {"language": "en", "next": FORM_URL})
+    client.post(FORM_URL, question_payload())
+    assert {"csrftoken", "kvitton", "django_language"} <= set(client.cookies)
+    notice = client.get(reverse("privacy")).content.decode()
+    for name in client.cookies:
+        assert f"<code>{name}</code>" in notice
+
+
 def test_the_receipt_cookie_cannot_be_forged_and_no_session_is_stored(client, people, catalogue):
     from django.contrib.sessions.models import Session
     from django.test import Client
