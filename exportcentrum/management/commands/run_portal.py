@@ -12,6 +12,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def _stop_as_on_ctrl_c(signum, frame):
+    raise KeyboardInterrupt
+
+
 def portal_base_url(host: str, port: int) -> str:
     """The address this command serves, unless PORTAL_BASE_URL names another one on purpose
     (a proxy in front); the settings default (port 8000) is not such a choice."""
@@ -42,6 +46,11 @@ class Command(BaseCommand):
             "worker": [*celery, "worker", "--pool=solo", "--loglevel=INFO"],
             "beat": [*celery, "beat", "--loglevel=INFO"],
         }
+        # `kill`, `timeout`, a service manager or a closed terminal stop us with SIGTERM or
+        # SIGHUP: stop web, worker and beat too, as Ctrl-C does, instead of leaving them running.
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), _stop_as_on_ctrl_c)
         processes = {
             name: subprocess.Popen(cmd, env=env)  # noqa: S603 - our own fixed commands
             for name, cmd in commands.items()
