@@ -68,7 +68,9 @@ def test_the_models_runner_up_is_told_to_the_company(people, catalogue, active_r
     from routing.learning import store
 
     # A partner in the EU to sell through: EEN's partner search, Business Sweden close behind.
-    question = "Vi letar efter en samarbetspartner i Polen för att sälja våra maskiner"
+    question = (
+        "Vi letar efter en samarbetspartner i Polen för att sälja våra maskiner till industrin"
+    )
     advice = store.model_advice(question)
     runner_up, p = advice.actors[1]
     assert (advice.actor, runner_up) == ("een", "business_sweden")
