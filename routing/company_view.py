@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from regions.links import absolute_url
 from regions.models import Office
-from routing.catalogue import CatalogueSnapshot
+from routing.catalogue import CatalogueSnapshot, catalogue
 from routing.clock import STOCKHOLM
 from routing.decision import Alternative
 from routing.events import EventKind, event_label
@@ -191,6 +191,13 @@ def holder_name(case: Case) -> str:
     return f"{actor} ({office})"
 
 
+def county_page_path(case: Case, snapshot: CatalogueSnapshot) -> str:
+    """The county's export centre page (every actor and service there), if the county has one."""
+    if snapshot.centre(case.county_id) is None:
+        return ""
+    return reverse("centre-detail", args=[case.county.slug])
+
+
 def receipt_context(
     case: Case, *, status_url: str, snapshot: CatalogueSnapshot | None = None
 ) -> dict[str, Any]:
@@ -202,6 +209,7 @@ def receipt_context(
         "status_url": status_url,
         "holder": holder_name(case),
         "office_contact": case_office_contact(case),
+        "county_page_path": county_page_path(case, snapshot or catalogue()),
     }
 
 

@@ -243,6 +243,17 @@ def test_receipt_is_only_for_the_session_that_filed(client, people, catalogue):
     assert stranger.get(reverse("question-receipt", args=[case.reference])).status_code == 404
 
 
+def test_a_receipt_without_alternatives_says_so_plainly_and_links_the_county_page(client, people):
+    """No service in the county matches: the page does not claim nobody offers similar help,
+    it links to every actor and service of the county's centre."""
+    response = client.post(FORM_URL, question_payload(), follow=True)
+    page = response.content.decode()
+    assert "Vi hittade ingen annan aktör för just den här frågan." in page
+    county_page = reverse("centre-detail", args=[people.skane.slug])
+    assert f'<a href="{county_page}">Alla aktörer och tjänster i exportcentret i Skåne' in page
+    assert client.get(county_page).status_code == 200
+
+
 def test_every_cookie_a_company_gets_is_explained_on_the_privacy_page(client, people, catalogue):
     client.get(FORM_URL)
     client.post(reverse("set_language"), {"language": "en", "next": FORM_URL})
