@@ -95,7 +95,7 @@ def bench_decide(predictor: RouterPredictor, texts: list[str]) -> tuple[float, f
         for i, (actor, title, topics) in enumerate(
             (actor, title, topics)
             for actor, rows in SERVICES.items()
-            for title, _description, topics, _free in rows
+            for title, _description, topics, _free, *_english in rows
         )
     ]
     timings: list[float] = []

@@ -46,6 +46,8 @@ CHAMBERS = {
 }
 FRONT_DOOR_OVERRIDES = {"05": "almi"}  # In Östergötland Almi runs the front door.
 
+# Per actor type: Swedish title and description, topics, free of charge, English title and
+# description.
 SERVICES = {
     "almi": [
         (
@@ -54,6 +56,9 @@ SERVICES = {
             "som komplement till bankens finansiering.",
             ["financing"],
             False,
+            "Loans for exports and growth",
+            "Almi lends to companies that want to grow internationally, "
+            "alongside the bank's financing.",
         ),
         (
             "Affärsutveckling inför internationalisering",
@@ -61,18 +66,25 @@ SERVICES = {
             "kapacitet och finansiering när företaget ska ut på nya marknader.",
             ["business_development"],
             True,
+            "Business development before going international",
+            "Advice on business model, capacity and financing "
+            "when the company is entering new markets.",
         ),
         (
             "Mentor för exportföretag",
             "En erfaren företagare som bollplank i ett år.",
             ["business_development"],
             True,
+            "A mentor for exporting companies",
+            "An experienced business owner as a sounding board for a year.",
         ),
         (
             "Riskkapital genom Almi Invest",
             "Ägarkapital till innovativa bolag med internationell tillväxtpotential.",
             ["financing"],
             False,
+            "Venture capital through Almi Invest",
+            "Equity for innovative companies with international growth potential.",
         ),
     ],
     "business_sweden": [
@@ -81,6 +93,8 @@ SERVICES = {
             "Regional exportrådgivare hjälper er jämföra marknader och välja var ni ska börja.",
             ["market_analysis"],
             True,
+            "Market analysis and choice of market",
+            "A regional export adviser helps you compare markets and choose where to start.",
         ),
         (
             "Hitta kunder, agenter och distributörer",
@@ -88,12 +102,17 @@ SERVICES = {
             "genom Business Swedens kontor i över 40 länder.",
             ["find_customers"],
             False,
+            "Find customers, agents and distributors",
+            "Contacts with possible customers and partners "
+            "through Business Sweden's offices in more than 40 countries.",
         ),
         (
             "Mässor och delegationsresor",
             "Gemensamma montrar och resor till marknader utanför Sverige.",
             ["trade_fairs", "find_customers"],
             False,
+            "Trade fairs and delegation trips",
+            "Shared stands and trips to markets outside Sweden.",
         ),
     ],
     "een": [
@@ -102,18 +121,25 @@ SERVICES = {
             "Vilka krav gäller er produkt på EU:s inre marknad? Vi svarar kostnadsfritt.",
             ["eu_rules"],
             True,
+            "EU rules, product requirements and CE marking",
+            "Which requirements apply to your product in the EU's internal market? "
+            "We answer free of charge.",
         ),
         (
             "Partnersökning i Europa",
             "Hitta affärs- och teknikpartner genom nätverkets databas.",
             ["eu_partners", "find_customers"],
             True,
+            "Partner search in Europe",
+            "Find business and technology partners through the network's database.",
         ),
         (
             "Offentlig upphandling i andra EU-länder",
             "Stöd att hitta och svara på upphandlingar i Europa.",
             ["public_procurement"],
             True,
+            "Public procurement in other EU countries",
+            "Help to find and answer tenders in Europe.",
         ),
     ],
     "ekn": [
@@ -122,12 +148,16 @@ SERVICES = {
             "Skydd mot att kunden inte betalar, så att ni kan erbjuda kredit.",
             ["payment_risk"],
             False,
+            "Export credit guarantees and credit insurance",
+            "Protection against the customer not paying, so that you can offer credit.",
         ),
         (
             "Garantier för förskott och fullgörande",
             "EKN delar risken med banken för förskottsgarantier och fullgörandegarantier.",
             ["payment_risk", "financing"],
             False,
+            "Advance payment and performance guarantees",
+            "EKN shares the risk with the bank for advance payment and performance guarantees.",
         ),
     ],
     "tillvaxtverket": [
@@ -136,6 +166,8 @@ SERVICES = {
             "Vägledning om regler och tillstånd, bland annat via verksamt.se.",
             ["regulations"],
             True,
+            "Rules and permits for exporting",
+            "Guidance on rules and permits, among other things through verksamt.se.",
         ),
     ],
     "region": [
@@ -144,12 +176,16 @@ SERVICES = {
             "Bidrag till konsulttjänster när företaget ska ut på en ny marknad.",
             ["business_development", "financing"],
             True,
+            "Business development voucher for internationalisation",
+            "A grant towards consultancy when the company is entering a new market.",
         ),
         (
             "Vägledning: vem kan hjälpa mig?",
             "Vet ni inte vart ni ska vända er? Vi lotsar frågan rätt.",
             ["unknown"],
             True,
+            "Guidance: who can help me?",
+            "Not sure where to turn? We guide your question to the right place.",
         ),
     ],
     "chamber_of_commerce": [
@@ -158,6 +194,8 @@ SERVICES = {
             "Exportdokument som många länder kräver.",
             ["trade_documents"],
             False,
+            "Certificates of origin and ATA Carnets",
+            "Export documents that many countries require.",
         ),
     ],
 }
@@ -320,10 +358,18 @@ def load_demo_data() -> list[DemoLogin]:
 
 
 def _services(act: Actor, type_code: str, topics: dict[str, Topic], now) -> None:
-    for title, description, topic_codes, is_free in SERVICES.get(type_code, []):
+    for title, description, topic_codes, is_free, title_en, description_en in SERVICES.get(
+        type_code, []
+    ):
         service, _ = Service.objects.update_or_create(
             actor=act,
             title=title,
-            defaults={"description": description, "is_free": is_free, "reviewed_at": now},
+            defaults={
+                "description": description,
+                "title_en": title_en,
+                "description_en": description_en,
+                "is_free": is_free,
+                "reviewed_at": now,
+            },
         )
         service.topics.set([topics[c] for c in topic_codes])

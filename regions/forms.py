@@ -80,20 +80,25 @@ class ServiceForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = ["actor", "title", "description", "topics", "url"]
+        fields = ["actor", "title", "description", "title_en", "description_en", "topics", "url"]
         labels = {
             "actor": _("Aktör"),
             "title": _("Titel"),
             "description": _("Kort beskrivning"),
+            "title_en": _("Titel på engelska"),
+            "description_en": _("Kort beskrivning på engelska"),
             "topics": _("Ämnen"),
             "url": _("Länk till mer information"),
         }
         help_texts = {
             "topics": _("Tjänsten visas under varje valt ämne, bredvid liknande tjänster."),
             "url": _("Börjar med https://"),
+            "title_en": _("Visas på de engelska sidorna. Lämnas den tom visas den svenska."),
+            "description_en": _("Visas på de engelska sidorna. Lämnas den tom visas den svenska."),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4, "maxlength": 600}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "maxlength": 600}),
             "topics": forms.CheckboxSelectMultiple,
         }
         error_messages = {
@@ -109,11 +114,18 @@ class ServiceForm(forms.ModelForm):
         self.fields["actor"].empty_label = _("Välj aktör")
         self.fields["topics"].queryset = Topic.objects.order_by("sort_order", "code")
         self.fields["description"].max_length = 600
+        self.fields["description_en"].max_length = 600
         if self.instance.pk and not self.is_bound:
             self.initial["price"] = "free" if self.instance.is_free else "paid"
 
     def clean_description(self) -> str:
-        value = self.cleaned_data["description"].strip()
+        return self._short_description("description")
+
+    def clean_description_en(self) -> str:
+        return self._short_description("description_en")
+
+    def _short_description(self, name: str) -> str:
+        value = self.cleaned_data[name].strip()
         if len(value) > 600:
             raise forms.ValidationError(_("Högst 600 tecken."))
         return value
@@ -125,6 +137,8 @@ class ServiceForm(forms.ModelForm):
             "actor": data["actor"],
             "title": data["title"],
             "description": data["description"],
+            "title_en": data["title_en"].strip(),
+            "description_en": data["description_en"],
             "topics": list(data["topics"]),
             "url": data["url"],
             "is_free": data["price"] == "free",

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from regions.bilingual import ShownText, shown_text
+
 
 class County(models.Model):
     """A län. `code` is the SCB code as a two-character string ("01"–"25")."""
@@ -209,6 +211,9 @@ class Service(models.Model):
     )
     title = models.CharField(_("titel"), max_length=160)
     description = models.TextField(_("kort beskrivning"))
+    # English for the English pages and receipts; empty means the Swedish is shown there.
+    title_en = models.CharField(_("titel (engelska)"), max_length=160, blank=True)
+    description_en = models.TextField(_("kort beskrivning (engelska)"), blank=True)
     topics = models.ManyToManyField(Topic, related_name="services", verbose_name=_("ämnen"))
     url = models.URLField(_("länk"), blank=True)
     is_free = models.BooleanField(_("kostnadsfri"), default=True)
@@ -222,6 +227,14 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor}: {self.title}"
+
+    @property
+    def shown_title(self) -> ShownText:
+        return shown_text(self.title, self.title_en)
+
+    @property
+    def shown_description(self) -> ShownText:
+        return shown_text(self.description, self.description_en)
 
     def review_is_due(self, now: datetime | None = None) -> bool:
         """Staleness guard: never reviewed, or not reviewed for SERVICE_REVIEW_INTERVAL."""

@@ -32,6 +32,8 @@ def service_snapshot(service: Service) -> dict:
         "actor": service.actor.name,
         "title": service.title,
         "description": service.description,
+        "title_en": service.title_en,
+        "description_en": service.description_en,
         "topics": sorted(service.topics.values_list("code", flat=True)),
         "url": service.url,
         "is_free": service.is_free,
@@ -121,6 +123,8 @@ def service_create(
     topics: Iterable[Topic],
     url: str = "",
     is_free: bool = True,
+    title_en: str = "",
+    description_en: str = "",
     editor,
 ) -> Service:
     """A new service offered in this county only; writing it counts as reviewing it."""
@@ -128,6 +132,8 @@ def service_create(
         actor=actor,
         title=title,
         description=description,
+        title_en=title_en,
+        description_en=description_en,
         url=url,
         is_free=is_free,
         reviewed_at=timezone.now(),
@@ -155,6 +161,8 @@ def service_update(
     topics: Iterable[Topic],
     url: str = "",
     is_free: bool = True,
+    title_en: str = "",
+    description_en: str = "",
     editor,
 ) -> Service:
     """Change a service; the editor has looked at it, so it also counts as reviewed."""
@@ -165,10 +173,13 @@ def service_update(
     service.actor = actor
     service.title = title
     service.description = description
+    service.title_en = title_en
+    service.description_en = description_en
     service.url = url
     service.is_free = is_free
     service.reviewed_at = timezone.now()
-    service.save(update_fields=["actor", "title", "description", "url", "is_free", "reviewed_at"])
+    fields = ["actor", "title", "description", "title_en", "description_en", "url", "is_free"]
+    service.save(update_fields=[*fields, "reviewed_at"])
     service.topics.set(list(topics))
     _record(
         county=county,

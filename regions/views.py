@@ -23,6 +23,7 @@ from regions.access import (
     may_edit_county_page,
     services_editable_by,
 )
+from regions.bilingual import shown_text
 from regions.forms import CentreSearchForm, IntroductionForm, ParticipantsForm, ServiceForm
 from regions.models import County, CountyPageVersion, ExportCentre
 
@@ -187,7 +188,11 @@ def _service_form_view(request, centre: ExportCentre, service=None):
     if request.method == "POST" and form.is_valid():
         values = form.service_values()
         if request.POST.get("action") == "preview":
-            preview = values
+            preview = {
+                **values,
+                "shown_title": shown_text(values["title"], values["title_en"]),
+                "shown_description": shown_text(values["description"], values["description_en"]),
+            }
         elif service is None:
             services.service_create(county=centre.county, editor=request.user, **values)
             messages.success(request, _("Tjänsten är tillagd."))

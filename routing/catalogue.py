@@ -51,6 +51,7 @@ def services_for_county(county_code: str) -> list[ServiceSpec]:
             title=s.title,
             topics=frozenset(t.code for t in s.topics.all()),
             url=s.url,
+            title_en=s.title_en,
         )
         for s in services
     ]

@@ -36,6 +36,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from regions.bilingual import ShownText, shown_text
 from regions.models import County
 from routing.catalogue import catalogue
 from routing.engine import (
@@ -87,6 +88,11 @@ class ServiceRef:
     service_id: int
     title: str
     url: str = ""
+    title_en: str = ""  # stored since English titles exist; older decisions read it as ""
+
+    @property
+    def shown_title(self) -> ShownText:
+        return shown_text(self.title, self.title_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +214,7 @@ class RoutingDecision:
                         s.actor_id,
                         s.actor_code,
                         s.actor_name,
-                        ServiceRef(s.service_id, s.title, s.url),
+                        ServiceRef(s.service_id, s.title, s.url, s.title_en),
                     )
                     for s in decision.alternatives
                 ],

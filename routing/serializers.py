@@ -129,7 +129,10 @@ class OfficeRefSerializer(serializers.Serializer):
 
 
 class ServiceRefSerializer(serializers.Serializer):
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="In Swedish.")
+    title_en = serializers.CharField(
+        allow_blank=True, help_text="In English; empty where the catalogue has no English title."
+    )
     url = serializers.CharField(allow_blank=True)
 
 

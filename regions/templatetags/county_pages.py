@@ -14,6 +14,8 @@ FIELD_LABELS = {
     "actor": gettext_lazy("Aktör"),
     "title": gettext_lazy("Titel"),
     "description": gettext_lazy("Beskrivning"),
+    "title_en": gettext_lazy("Titel på engelska"),
+    "description_en": gettext_lazy("Beskrivning på engelska"),
     "topics": gettext_lazy("Ämnen"),
     "url": gettext_lazy("Länk"),
     "is_free": gettext_lazy("Kostnadsfri"),
@@ -65,7 +67,11 @@ def change_rows(change) -> list[dict]:
     before, after = change.before or {}, change.after or {}
     rows = []
     for key in list(dict.fromkeys([*before, *after])):
-        if before.get(key) == after.get(key) and change.before is not None:
+        if change.before is not None and (
+            before.get(key) == after.get(key)
+            # a field added to the snapshots later is not a change while it stays empty
+            or (key not in before and after.get(key) == "")
+        ):
             continue
         rows.append(
             {

@@ -71,6 +71,7 @@ class ServiceSpec:
     title: str
     topics: frozenset[str]
     url: str = ""
+    title_en: str = ""  # empty: English pages show the Swedish title
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "topics", frozenset(self.topics))

@@ -125,17 +125,18 @@ def test_coordinator_edits_a_service_with_preview_and_sees_history(page, catalog
     page.get_by_role("link", name="Lägg till tjänst").click()
     page.get_by_role("button", name="Spara och publicera").click()
     assert page.get_by_role("alert").is_visible()
-    assert page.get_by_label("Titel").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Titel", exact=True).get_attribute("aria-invalid") == "true"
     assert_accessible(page, "service form with errors")
     page.get_by_label("Aktör").select_option(label="Almi Företagspartner")
-    page.get_by_label("Titel").fill("Exportlån Skåne")
-    page.get_by_label("Kort beskrivning").fill("Lån för företag som tar steget ut.")
+    page.get_by_label("Titel", exact=True).fill("Exportlån Skåne")
+    page.get_by_label("Kort beskrivning", exact=True).fill("Lån för företag som tar steget ut.")
+    page.get_by_label("Titel på engelska").fill("Export loans in Skåne")
     page.get_by_role("checkbox", name="Finansiering, lån och riskkapital").check()
     page.get_by_role("radio", name="Avgiftsbelagd").check()
     page.get_by_role("button", name="Förhandsgranska").click()
     preview = page.locator(".preview-banner")
     assert "Exportlån Skåne" in preview.inner_text()
-    assert page.get_by_label("Titel").input_value() == "Exportlån Skåne"
+    assert page.get_by_label("Titel", exact=True).input_value() == "Exportlån Skåne"
     assert_accessible(page, "service preview")
     page.get_by_role("button", name="Spara och publicera").click()
     page.wait_for_url("**/exportcentrum/skane/redigera/")
@@ -152,7 +153,13 @@ def test_coordinator_edits_a_service_with_preview_and_sees_history(page, catalog
     assert_accessible(page, "history")
 
     page.goto("/exportcentrum/skane/")
-    assert page.get_by_role("heading", name="Exportlån Skåne").is_visible()
+    assert page.get_by_role("heading", name="Exportlån Skåne").first.is_visible()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Export loans in Skåne").first.is_visible()
+    # no English written for the description: the Swedish, marked as Swedish
+    swedish = page.get_by_text("Lån för företag som tar steget ut.").first
+    assert swedish.get_attribute("lang") == "sv"
 
 
 def test_coordinator_of_another_county_gets_404(page, catalogue, login, people):

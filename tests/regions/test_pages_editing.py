@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import CountyPageChange, CountyPageVersion, ExportCentre, Service
@@ -327,6 +328,36 @@ def test_service_update_records_before_and_after(client, catalogue, people):
     history = client.get("/exportcentrum/skane/redigera/historik/").content.decode()
     assert "<del>Mentor i Skåne</del> → <ins>Mentor för exportörer</ins>" in history
     assert people.coordinator.username in history
+
+
+def test_a_service_written_in_english_is_shown_in_english_on_english_pages(
+    client, catalogue, people
+):
+    """The coordinator writes the English beside the Swedish; English pages show it, and a
+    service without English is shown in Swedish, marked as Swedish for screen readers."""
+    client.force_login(people.coordinator)
+    response = client.post(
+        f"/exportcentrum/skane/redigera/tjanster/{catalogue.skane_mentor.pk}/",
+        service_post(
+            catalogue.almi,
+            title="Mentor i Skåne",
+            title_en="A mentor in Skåne",
+            description_en="An experienced business owner as a sounding board.",
+        ),
+    )
+    assert response.status_code == 302
+    assert CountyPageChange.objects.get().after["title_en"] == "A mentor in Skåne"
+    history = client.get("/exportcentrum/skane/redigera/historik/").content.decode()
+    assert "<dt>Titel på engelska</dt>" in history
+    client.logout()
+
+    swedish = client.get("/exportcentrum/skane/").content.decode()
+    assert "<h4>Mentor i Skåne</h4>" in swedish and "A mentor in Skåne" not in swedish
+    client.post(reverse("set_language"), {"language": "en", "next": "/exportcentrum/skane/"})
+    english = client.get("/exportcentrum/skane/").content.decode()
+    assert "<h4>A mentor in Skåne</h4>" in english and "<h4>Mentor i Skåne</h4>" not in english
+    assert "<p>An experienced business owner as a sounding board.</p>" in english
+    assert '<h4 lang="sv">Affärsutvecklingscheck</h4>' in english  # no English written for it
 
 
 def test_deactivate_reactivate_and_review(client, catalogue, people):

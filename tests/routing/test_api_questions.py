@@ -54,7 +54,13 @@ def test_201_has_every_documented_field(api, people, catalogue, settings):
     assert body["alternatives"] == [
         {
             "actor": {"code": "region", "name": "Region Skåne"},
-            "services": [{"title": "Affärsutvecklingscheck för internationalisering", "url": ""}],
+            "services": [
+                {
+                    "title": "Affärsutvecklingscheck för internationalisering",
+                    "title_en": "",
+                    "url": "",
+                }
+            ],
             "office": {"name": "Region Skåne", "email": "", "phone": ""},
         }
     ]

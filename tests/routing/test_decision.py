@@ -188,6 +188,18 @@ def test_version_2_reads_as_decided_by_the_rules_without_advice():
     assert decision.chosen_actor == "een"  # the county rule outranks
 
 
+def test_a_decision_stored_before_english_titles_reads_with_the_swedish_title_everywhere():
+    stored = RoutingDecision.from_engine(_engine_decision(), county="12").to_json()
+    for alternative in stored["alternatives"]:
+        for service in alternative["services"]:
+            service.pop("title_en")
+    decision = RoutingDecision.from_json(json.loads(json.dumps(stored)))
+    (service,) = decision.alternatives[0].services
+    with translation.override("en"):
+        assert str(service.shown_title) == "EU-regler"
+        assert service.shown_title.in_swedish_on_english_page
+
+
 def test_model_explanation_says_which_it_was_with_its_confidence(db):
     decision = RoutingDecision.from_engine(_model_decision(), county="12")
     with translation.override("sv"):

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from exportcentrum.celery import app as celery_app
-from regions.models import Municipality, Topic
+from regions.models import Municipality, Service, Topic
+from regions.services import service_update
 from routing.company_view import case_from_status_token, case_status_path, format_deadline
 from routing.default_rules import DEFAULT_NATIONAL_RULES
 from routing.intake import QuestionData, case_create
@@ -252,6 +253,44 @@ def test_a_receipt_without_alternatives_says_so_plainly_and_links_the_county_pag
     county_page = reverse("centre-detail", args=[people.skane.slug])
     assert f'<a href="{county_page}">Alla aktörer och tjänster i exportcentret i Skåne' in page
     assert client.get(county_page).status_code == 200
+
+
+def test_an_english_receipt_names_the_services_in_english_where_the_catalogue_has_it(
+    client, people, catalogue
+):
+    """The coordinator wrote an English title for the region's check: the English receipt and
+    its e-mail use it; the Swedish receipt keeps the Swedish title."""
+    check = Service.objects.get(title="Affärsutvecklingscheck för internationalisering")
+    service_update(
+        county=people.skane,
+        service=check,
+        actor=check.actor,
+        title=check.title,
+        description=check.description,
+        title_en="Business development voucher",
+        topics=check.topics.all(),
+        editor=people.coordinator,
+    )
+    client.post(reverse("set_language"), {"language": "en", "next": FORM_URL})
+    page = client.post(FORM_URL, question_payload(language="en"), follow=True).content.decode()
+    assert "<li>Business development voucher</li>" in page
+    assert "Affärsutvecklingscheck" not in page
+    receipt = OutboxMessage.objects.get(to="karin@exempel.se")
+    assert "Business development voucher" in receipt.body_text
+    assert "Business development voucher" in receipt.body_html
+
+    client.post(reverse("set_language"), {"language": "sv", "next": FORM_URL})
+    page = client.post(
+        FORM_URL, question_payload(email="per@exempel.se"), follow=True
+    ).content.decode()
+    assert "<li>Affärsutvecklingscheck för internationalisering</li>" in page
+    assert "Business development voucher" not in page
+
+
+def test_a_service_without_english_is_shown_in_swedish_and_marked_so(client, people, catalogue):
+    client.post(reverse("set_language"), {"language": "en", "next": FORM_URL})
+    page = client.post(FORM_URL, question_payload(language="en"), follow=True).content.decode()
+    assert '<li lang="sv">Affärsutvecklingscheck för internationalisering</li>' in page
 
 
 def test_every_cookie_a_company_gets_is_explained_on_the_privacy_page(client, people, catalogue):
