@@ -190,9 +190,16 @@ def test_version_2_reads_as_decided_by_the_rules_without_advice():
 
 def test_a_decision_stored_before_english_titles_reads_with_the_swedish_title_everywhere():
     stored = RoutingDecision.from_engine(_engine_decision(), county="12").to_json()
-    for alternative in stored["alternatives"]:
-        for service in alternative["services"]:
-            service.pop("title_en")
+    # An alternative as decisions stored it before: no title_en.
+    stored["alternatives"] = [
+        {
+            "actor_id": 7,
+            "actor_code": "een",
+            "actor_name": "EEN",
+            "services": [{"service_id": 1, "title": "EU-regler", "url": ""}],
+            "office": None,
+        }
+    ]
     decision = RoutingDecision.from_json(json.loads(json.dumps(stored)))
     (service,) = decision.alternatives[0].services
     with translation.override("en"):
