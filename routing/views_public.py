@@ -166,5 +166,7 @@ def case_status(request: HttpRequest, token: str) -> HttpResponse:
     response = render(request, "routing/intake/status.html", status_context(case))
     # The URL is the credential: keep it out of search engines and other sites' logs.
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the
+    # page's own POSTs (the language switch), which the CSRF check rejects.
+    response["Referrer-Policy"] = "same-origin"
     return response

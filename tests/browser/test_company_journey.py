@@ -311,3 +311,18 @@ def test_company_journey(
     assert _open_links(
         browser, live_server, messages["staff_referral"], login_as=people.region_handler.email
     )
+
+
+def test_the_status_page_switches_language_and_keeps_its_link_from_other_sites(
+    page, live_server, people, catalogue
+):
+    """The status link is the credential: other sites never get it as a referrer, yet the
+    page's own language switch (a POST) must pass the CSRF origin check — it answered 403."""
+    _file_question(page, SWEDISH)
+    status_url = page.locator("main a[href*='/fraga/status/']").first.get_attribute("href")
+    response = page.goto(status_url)
+    assert response.headers["referrer-policy"] == "same-origin"
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert ENGLISH.who_now in page.get_by_role("heading", level=2).all_inner_texts()
