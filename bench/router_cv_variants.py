@@ -8,9 +8,9 @@ topics). Reported per variant: model alone and combined accuracy, front door, an
 stored model the predictions and the distinct questions gained and lost (a question counts once,
 by its net move over the shuffles) with a two-sided sign test. The held-out part is never read.
 
-Since branch router-14e the stored model ("base") is the four-member ensemble (``quad_geo``);
-the variants are still built around the char_wb logistic regression alone (the stored model of
-the earlier rounds), so "stored + X" reads "char_wb LR + X" and is compared with the ensemble.
+The stored model ("base") is the char_wb logistic regression that ``train_router`` trains on
+main; the four-member ensemble (``quad_geo``) was built on branch router-14e and not merged
+(docs/benchmarks.md, round of 30 Nov 21:13–22:00 UTC).
 
     .venv/bin/python bench/router_cv_variants.py [--variants word_geo,nb_mean,...] [--dump F]
 """
