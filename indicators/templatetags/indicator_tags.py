@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -20,12 +22,18 @@ def format_value(value, unit: str | None = None) -> str:
             return _("för få svar")
         if value.percent is None:
             return "–"
-        return f"{number_format(value.percent, 0)} %"
+        return f"{number_format(_rounded(value.percent, 0), 0)} %"
     if unit == Unit.HOURS:
-        return f"{number_format(value, 1)} h"
+        return f"{number_format(_rounded(value, 1), 1)} h"
     if isinstance(value, int):
         return number_format(value, 0, force_grouping=True)
-    return number_format(value, 1)
+    return number_format(_rounded(value, 1), 1)
+
+
+def _rounded(value, places: int) -> Decimal:
+    """Rounded half up: Django's number_format cuts decimals off (83.9 % showed as "83 %" while
+    the export said 83,9)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @register.filter
