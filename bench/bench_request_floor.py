@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -82,7 +80,7 @@ def main() -> None:
 
     sys.modules["floor_urls"] = floor_urlconf()
     sys.path.insert(0, str(ROOT / "bench"))
-    from bench_form_cpu import TOKEN_RE
+    from bench_form_cpu import TOKEN_RE, cpu_ms_per_call, report
 
     def one(i: int) -> None:
         client = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
@@ -100,17 +98,8 @@ def main() -> None:
     if args.bare:
         middleware = {"MIDDLEWARE": ["django.middleware.csrf.CsrfViewMiddleware"]}
     with override_settings(ROOT_URLCONF="floor_urls", **middleware):
-        for i in range(20):
-            one(i)
-        batches = []
-        for b in range(5):
-            cpu = time.process_time()
-            for i in range(args.batch):
-                one(100 + b * args.batch + i)
-            batches.append((time.process_time() - cpu) * 1000 / args.batch)
-    kind = "bare" if args.bare else "floor"
-    print(f"METRIC {kind}_get_post_cpu_ms_median {statistics.median(batches):.2f} ms")
-    print(f"METRIC {kind}_get_post_cpu_ms_min {min(batches):.2f} ms")
+        batches = cpu_ms_per_call(one, batch=args.batch)
+    report("bare_get_post" if args.bare else "floor_get_post", batches)
 
 
 if __name__ == "__main__":
